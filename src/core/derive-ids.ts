@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import type { DebugRequest } from './model.js';
+
+const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+function encode(bytes: Uint8Array, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i]! % ALPHABET.length];
+  return out;
+}
+
+/**
+ * Request id from the platform's delivery id (Slack `trigger_id` / `event_id`): the same delivery
+ * always maps to the same id, so a redelivered command dedupes on the BullMQ job id.
+ * Never all digits and never contains `:` (BullMQ custom id rules).
+ */
+export function deriveRequestId(teamId: string, deliveryId: string): string {
+  const hash = createHash('sha256').update(`${teamId}\u0000${deliveryId}`).digest();
+  return `r${encode(hash, 11)}`;
+}
+
+/** Ephemeral container name: a DNS-1123 label derived from the request id, so retries adopt, never duplicate. */
+export function deriveContainerName(requestId: string): string {
+  return `dbg-${requestId.toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 63);
+}
+
+/** Prefix every container this bot adds carries; used to count ours in a pod. */
+export const CONTAINER_PREFIX = 'dbg-';
+
+/** sha256 over what will run: target, image, profile and the exact argv. Approvals and audit bind to it. */
+export function digestRequest(request: Pick<DebugRequest, 'target' | 'image' | 'profile' | 'commands'>): string {
+  const canonical = JSON.stringify([
+    request.target.namespace,
+    request.target.kind,
+    request.target.name,
+    request.target.container ?? null,
+    request.image,
+    request.profile ?? null,
+    request.commands,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
