@@ -1,0 +1,97 @@
+import { deriveRequestId, digestRequest } from './derive-ids.js';
+import { isDebugError } from './errors.js';
+import type { DebugCommandInput, DebugRequest, PolicyDecision, Requester } from './model.js';
+import type { AuditLog, Clock, JobQueue, Logger } from './ports.js';
+
+/** Where a command came from: enough to answer and to dedupe redeliveries. */
+export interface CommandOrigin {
+  requester: Requester;
+  channelId: string;
+  threadTs?: string;
+  /** Platform delivery id (Slack `trigger_id` or `event_id`); the same delivery maps to the same request. */
+  deliveryId: string;
+}
+
+export interface AcceptDefaults {
+  namespace: string;
+  image: string;
+}
+
+export interface AcceptDeps {
+  queue: JobQueue;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  defaults: AcceptDefaults;
+  /** Pure policy check (src/policy), injected so core stays free of it. */
+  evaluatePolicy: (request: DebugRequest) => PolicyDecision;
+  /** Expands `--preset`; returns undefined for an unknown preset. */
+  expandPreset?: (name: string) => { commands: string[][]; image?: string; profile?: DebugRequest['profile'] } | undefined;
+}
+
+export type AcceptResult =
+  | { status: 'queued'; request: DebugRequest }
+  | { status: 'duplicate'; request: DebugRequest }
+  | { status: 'rejected'; message: string }
+  | { status: 'unavailable'; message: string };
+
+/**
+ * Front-end use case: defaults → policy → durable enqueue. Fast and stateless, so the chat ack stays
+ * within Slack's 3 s; everything that talks to the cluster or posts to chat happens in a worker.
+ */
+export async function acceptDebugRequest(
+  input: DebugCommandInput,
+  origin: CommandOrigin,
+  deps: AcceptDeps,
+): Promise<AcceptResult> {
+  const base = { userId: origin.requester.userId, teamId: origin.requester.teamId, channelId: origin.channelId };
+  let commands = input.commands;
+  let image = input.image;
+  let profile = input.profile;
+  if (input.preset) {
+    const preset = deps.expandPreset?.(input.preset);
+    if (!preset) {
+      await deps.audit.record({ ...base, event: 'rejected_input', reason: `unknown preset ${input.preset}` });
+      return { status: 'rejected', message: `There is no preset called "${input.preset}". Try \`/debug presets\`.` };
+    }
+    if (commands.length === 0) commands = preset.commands;
+    image ??= preset.image;
+    profile ??= preset.profile;
+  }
+  const request: DebugRequest = {
+    id: deriveRequestId(origin.requester.teamId, origin.deliveryId),
+    requester: origin.requester,
+    channelId: origin.channelId,
+    ...(origin.threadTs ? { threadTs: origin.threadTs } : {}),
+    target: { ...input.target, namespace: input.target.namespace ?? deps.defaults.namespace },
+    image: image ?? deps.defaults.image,
+    ...(profile ? { profile } : {}),
+    commands,
+    createdAt: deps.clock.now().toISOString(),
+  };
+  const audit = {
+    ...base,
+    requestId: request.id,
+    namespace: request.target.namespace,
+    pod: request.target.name,
+    digest: digestRequest(request),
+  };
+
+  const decision = deps.evaluatePolicy(request);
+  if (!decision.allowed) {
+    await deps.audit.record({ ...audit, event: 'denied_policy', reason: decision.reason });
+    return { status: 'rejected', message: decision.reason };
+  }
+  try {
+    const result = await deps.queue.enqueue(request);
+    await deps.audit.record({ ...audit, event: result.status === 'queued' ? 'requested' : 'duplicate' });
+    return { status: result.status, request };
+  } catch (error) {
+    deps.logger.error({ err: error, requestId: request.id }, 'enqueue failed');
+    await deps.audit.record({ ...audit, event: 'queue_unavailable' });
+    const message = isDebugError(error)
+      ? error.userMessage
+      : 'The job queue is unavailable right now, so nothing was run. Please try again in a minute.';
+    return { status: 'unavailable', message };
+  }
+}

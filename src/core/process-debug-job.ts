@@ -1,0 +1,109 @@
+import { deriveContainerName, digestRequest } from './derive-ids.js';
+import { toDebugError } from './errors.js';
+import type { DebugOutcome, DebugRequest, RequestStatus, Transcript } from './model.js';
+import type { AuditLog, ChatNotifier, DebugPlan, Logger, PodDebugger, TranscriptBuilder } from './ports.js';
+
+/** Progress a job remembers across attempts (stored with the job, so any worker can resume it). */
+export interface JobState {
+  rootId?: string;
+  transcriptPosted?: boolean;
+}
+
+export interface JobContext {
+  request: DebugRequest;
+  state: JobState;
+  saveState(patch: Partial<JobState>): Promise<void>;
+  /** 1-based attempt number and the most this job gets. */
+  attempt: number;
+  maxAttempts: number;
+  signal?: AbortSignal;
+}
+
+export interface ProcessDeps {
+  notifier: ChatNotifier;
+  podDebugger: PodDebugger;
+  buildTranscript: TranscriptBuilder;
+  audit: AuditLog;
+  logger: Logger;
+  settings: Omit<DebugPlan, 'request' | 'containerName'>;
+  cluster?: string;
+}
+
+export type JobResult = { status: 'succeeded' | 'failed' | 'cancelled'; containerName: string };
+
+/**
+ * Worker use case: root message → ephemeral container → transcript → final status.
+ * Idempotent per request: the root message and the transcript are posted once (tracked in JobState),
+ * and the container name is derived from the request id so a retry adopts instead of duplicating.
+ * A retryable failure is rethrown while attempts remain; every other failure is reported and ends the job.
+ */
+export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResult> {
+  const { request } = ctx;
+  const containerName = deriveContainerName(request.id);
+  const log = deps.logger.child({ requestId: request.id, attempt: ctx.attempt });
+  const auditBase = {
+    requestId: request.id,
+    userId: request.requester.userId,
+    teamId: request.requester.teamId,
+    channelId: request.channelId,
+    namespace: request.target.namespace,
+    pod: request.target.name,
+    digest: digestRequest(request),
+  };
+
+  let rootId = ctx.state.rootId;
+  if (!rootId) {
+    rootId = await deps.notifier.postRoot(request, { phase: 'creating' });
+    await ctx.saveState({ rootId });
+  }
+  const status = (s: RequestStatus) =>
+    deps.notifier.updateRoot(request, rootId, s).catch((err: unknown) => log.warn({ err }, 'root update failed'));
+
+  await deps.audit.record({ ...auditBase, event: 'started', reason: ctx.attempt > 1 ? `attempt ${ctx.attempt}` : undefined });
+  let outcome: DebugOutcome;
+  try {
+    outcome = await deps.podDebugger.run(
+      { ...deps.settings, request, containerName },
+      { onProgress: (p) => void status(p), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    );
+  } catch (raw) {
+    const error = toDebugError(raw);
+    if (error.retryable && ctx.attempt < ctx.maxAttempts) {
+      log.warn({ err: error, code: error.code }, 'attempt failed, will retry');
+      await status({ phase: 'creating', detail: `retrying: ${error.userMessage}` });
+      throw error;
+    }
+    log.warn({ err: error, code: error.code }, 'debug request failed');
+    await deps.audit.record({ ...auditBase, event: 'failed', reason: error.code });
+    await finish(ctx, deps, rootId, await deps.buildTranscript(transcriptInput(deps, request, undefined, error.userMessage)));
+    return { status: 'failed', containerName };
+  }
+
+  await deps.audit.record({
+    ...auditBase,
+    event: outcome.adopted ? 'container_adopted' : 'container_created',
+    reason: outcome.containerName,
+  });
+  const transcript = await deps.buildTranscript(transcriptInput(deps, request, outcome));
+  await finish(ctx, deps, rootId, transcript);
+  await deps.audit.record({ ...auditBase, event: transcript.outcome === 'failed' ? 'failed' : 'finished', reason: transcript.outcome });
+  return { status: transcript.outcome, containerName };
+}
+
+function transcriptInput(deps: ProcessDeps, request: DebugRequest, outcome?: DebugOutcome, failure?: string) {
+  return {
+    request,
+    ...(outcome ? { outcome } : {}),
+    ...(failure ? { failure } : {}),
+    ...(deps.cluster ? { cluster: deps.cluster } : {}),
+  };
+}
+
+async function finish(ctx: JobContext, deps: ProcessDeps, rootId: string, transcript: Transcript): Promise<void> {
+  if (!ctx.state.transcriptPosted) {
+    await deps.notifier.postTranscript(ctx.request, rootId, transcript);
+    await ctx.saveState({ transcriptPosted: true });
+  }
+  const phase = transcript.outcome === 'succeeded' ? 'done' : transcript.outcome;
+  await deps.notifier.updateRoot(ctx.request, rootId, { phase, ...(transcript.reason ? { detail: transcript.reason } : {}) });
+}

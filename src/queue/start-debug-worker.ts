@@ -1,0 +1,78 @@
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { isDebugError } from '../core/errors.js';
+import type { DebugRequest } from '../core/model.js';
+import type { JobContext, JobResult, JobState } from '../core/process-debug-job.js';
+import type { Logger } from '../core/ports.js';
+import { type DebugJobData, debugJobSchema } from './job-contract.js';
+
+export interface DebugWorkerOptions {
+  connection: Redis;
+  queueName: string;
+  prefix: string;
+  concurrency: number;
+  attempts: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  logger: Logger;
+  /** The use case; retryable errors it throws are retried by BullMQ, others end the job. */
+  process: (ctx: JobContext) => Promise<JobResult>;
+  /** Called once when a job has failed for good (attempts used up or stalled too often). */
+  onGaveUp?: (request: DebugRequest, state: JobState, reason: string) => Promise<void>;
+}
+
+/** Runs debug jobs from BullMQ. Holds no request state in memory: everything lives in the job. */
+export function startDebugWorker(options: DebugWorkerOptions): Worker<DebugJobData, JobResult> {
+  const worker = new Worker<DebugJobData, JobResult>(
+    options.queueName,
+    (job, _token, signal) => runJob(job, options, signal),
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: options.maxStalledCount,
+    },
+  );
+  worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
+  worker.on('failed', (job, err) => {
+    if (!job || !options.onGaveUp) return;
+    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/.test(err.message);
+    if (!final) return;
+    const parsed = debugJobSchema.safeParse(job.data);
+    if (!parsed.success) return;
+    options.onGaveUp(parsed.data.request as DebugRequest, parsed.data.state, err.message).catch((e: unknown) =>
+      options.logger.error({ err: e, jobId: job.id }, 'could not report a failed job'),
+    );
+  });
+  return worker;
+}
+
+async function runJob(
+  job: Job<DebugJobData, JobResult>,
+  options: DebugWorkerOptions,
+  signal: AbortSignal | undefined,
+): Promise<JobResult> {
+  const parsed = debugJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`malformed job payload: ${parsed.error.issues[0]?.message}`);
+  const data = parsed.data;
+  const ctx: JobContext = {
+    request: data.request as DebugRequest,
+    state: { ...data.state },
+    async saveState(patch) {
+      Object.assign(ctx.state, patch);
+      await job.updateData({ ...data, state: { ...ctx.state } });
+    },
+    attempt: job.attemptsMade + 1,
+    maxAttempts: job.opts.attempts ?? options.attempts,
+    ...(signal ? { signal } : {}),
+  };
+  try {
+    return await options.process(ctx);
+  } catch (error) {
+    if (isDebugError(error) && !error.retryable) throw new UnrecoverableError(error.message);
+    throw error;
+  }
+}
