@@ -8,7 +8,7 @@ module.exports = {
       comment: 'src/core imports no SDK and no other layer',
       severity: 'error',
       from: { path: '^src/core' },
-      to: { pathNot: ['^src/core', '^node:'], dependencyTypesNot: ['type-only'] },
+      to: { pathNot: ['^src/core'], dependencyTypesNot: ['type-only', 'core'] },
     },
     {
       name: 'policy-and-transcript-are-pure',
