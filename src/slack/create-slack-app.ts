@@ -1,0 +1,186 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  App,
+  type AppOptions,
+  type CustomRoute,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  LogLevel,
+} from '@slack/bolt';
+import type { Logger } from '../core/ports.js';
+import { adaptLogger } from './adapt-logger.js';
+import type { SlackRetryConfig } from './create-slack-notifier.js';
+import { guardIncomingRequest } from './guard-incoming-request.js';
+import { registerCommandListeners, type SlackAppHandlers } from './register-command-listeners.js';
+import { registerEventListeners } from './register-event-listeners.js';
+
+/** Everything src/main passes to build the Slack front end. */
+export interface CreateSlackAppOptions {
+  /** Required and non-empty, in both modes (fail closed). */
+  signingSecret: string;
+  botToken: string;
+  /** An app-level token (`xapp-…`) switches to Socket Mode. */
+  appToken?: string;
+  slackApiUrl?: string;
+  /** HTTP port (default 3000; 0 picks a free one). In Socket Mode it serves only `/healthz`. */
+  port?: number;
+  /** Listen address (default: all interfaces). */
+  host?: string;
+  /** When both are given Bolt skips `auth.test`; otherwise `start()` runs it and fails on a bad token. */
+  botId?: string;
+  botUserId?: string;
+  retryConfig?: SlackRetryConfig;
+  logger?: Logger;
+  handlers: SlackAppHandlers;
+  commandName?: string;
+  ackTimeoutMs?: number;
+  /** Largest request body accepted (default 1 MiB; larger → 413). */
+  bodyLimitBytes?: number;
+  /** Largest clock skew into the future accepted on signed requests (default 300 s; beyond → 401). */
+  maxFutureSkewSeconds?: number;
+  /** Readiness for `GET /healthz` (default: always ready). */
+  healthCheck?: () => boolean | Promise<boolean>;
+}
+
+/** The running Slack front end. */
+export interface SlackApp {
+  readonly app: App;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The bound HTTP port once started in HTTP mode. */
+  readonly port: number | undefined;
+}
+
+function healthRoute(check: CreateSlackAppOptions['healthCheck']): CustomRoute {
+  return {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      Promise.resolve(check ? check() : true)
+        .catch(() => false)
+        .then((ok) => {
+          res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+        });
+    },
+  };
+}
+
+/**
+ * Builds the Bolt app: HTTP mode (Bolt's HTTPReceiver on `POST /slack/events`, behind a guard for
+ * oversized bodies and future timestamps, plus `GET /healthz`) or Socket Mode when `appToken` is given.
+ * Registers the `/debug` and `app_mention` listeners.
+ */
+export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
+  if (options.signingSecret.trim() === '')
+    throw new Error('the Slack signing secret is empty; refusing to start');
+  if (options.botToken.trim() === '') throw new Error('the Slack bot token is empty; refusing to start');
+  const socketMode = options.appToken !== undefined;
+  if (socketMode && options.appToken!.trim() === '') throw new Error('the Slack app token is empty');
+
+  const logger = options.logger ? adaptLogger(options.logger, LogLevel.INFO) : undefined;
+  const endpoints = ['/slack/events'];
+  const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
+  const customRoutes = [healthRoute(options.healthCheck)];
+  const verifyLater = options.botId === undefined || options.botUserId === undefined;
+  const common: AppOptions = {
+    token: options.botToken,
+    ...(options.botId ? { botId: options.botId } : {}),
+    ...(options.botUserId ? { botUserId: options.botUserId } : {}),
+    deferInitialization: verifyLater,
+    clientOptions: {
+      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    },
+    ...(logger ? { logger } : {}),
+  };
+
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret,
+        endpoints,
+        customRoutes,
+        bodyLimit: bodyLimitBytes,
+        ...(logger ? { logger } : {}),
+      });
+  const app = receiver
+    ? new App({ ...common, receiver })
+    : new App({
+        ...common,
+        socketMode: true,
+        appToken: options.appToken!,
+        signingSecret: options.signingSecret,
+        customRoutes,
+        port: options.port ?? 3000,
+      });
+
+  app.error(async (error) => {
+    options.logger?.error({ code: (error as { code?: string }).code }, 'unhandled error in a Slack listener');
+  });
+  registerCommandListeners(app, {
+    handlers: options.handlers,
+    ...(options.commandName ? { commandName: options.commandName } : {}),
+    ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  registerEventListeners(app, options.logger ? { logger: options.logger } : {});
+
+  let server: Server | undefined;
+  const guard = { endpoints, bodyLimitBytes, maxFutureSkewSeconds: options.maxFutureSkewSeconds ?? 300 };
+
+  async function start(): Promise<void> {
+    if (verifyLater) await app.init();
+    if (!receiver) {
+      await app.start();
+      return;
+    }
+    const listening = createServer((req, res) => {
+      if (guardIncomingRequest(req, res, guard)) return;
+      try {
+        receiver.requestListener(req, res);
+      } catch (error) {
+        HTTPModuleFunctions.defaultDispatchErrorHandler({
+          error: error as Error,
+          logger: app.logger,
+          request: req,
+          response: res,
+        });
+      }
+    });
+    // Slack's requests are small and quick; a slow body is cut instead of holding a socket for minutes.
+    listening.requestTimeout = 10_000;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(options.port ?? 3000, options.host, () => resolve());
+    });
+    server = listening;
+  }
+
+  async function stop(): Promise<void> {
+    if (!receiver) {
+      await app.stop();
+      return;
+    }
+    const closing = server;
+    server = undefined;
+    if (!closing) return;
+    // In-flight requests get a moment; connections left hanging (e.g. a refused body still arriving) are cut.
+    const force = setTimeout(() => closing.closeAllConnections(), 1000);
+    await new Promise<void>((resolve) => {
+      closing.close(() => resolve());
+      closing.closeIdleConnections();
+    });
+    clearTimeout(force);
+  }
+
+  return {
+    app,
+    start,
+    stop,
+    get port() {
+      return server ? (server.address() as AddressInfo).port : undefined;
+    },
+  };
+}

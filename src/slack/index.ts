@@ -1,0 +1,32 @@
+/**
+ * The Slack adapter's public surface: what src/main wires together. Nothing outside src/slack imports @slack/*.
+ */
+export type { ChannelPacerOptions } from './create-channel-pacer.js';
+export { type CreateSlackAppOptions, createSlackApp, type SlackApp } from './create-slack-app.js';
+export {
+  type CreateSlackNotifierOptions,
+  createSlackNotifier,
+  type SlackRetryConfig,
+} from './create-slack-notifier.js';
+export {
+  DEFAULT_PARSE_LIMITS,
+  type ParsedDebugCommand,
+  type ParseLimits,
+  parseDebugCommand,
+} from './parse-debug-command.js';
+export type { SlackAppHandlers, SlackCommandInput } from './register-command-listeners.js';
+export {
+  renderDuplicateReply,
+  renderPendingApprovalReply,
+  renderQueuedReply,
+  renderRefusedReply,
+} from './render-command-reply.js';
+export { renderRootMessage } from './render-root-message.js';
+export {
+  type RenderedTranscript,
+  type RenderTranscriptOptions,
+  renderTranscript,
+} from './render-transcript.js';
+export { type PresetSummary, renderPresetList, renderUsage } from './render-usage.js';
+export type { SlackBlock, SlackFile, SlackMessage, SlackReply } from './slack-message.js';
+export { type EphemeralTarget, SlackNotifier, type SlackNotifierOptions } from './slack-notifier.js';

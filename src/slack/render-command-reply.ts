@@ -1,0 +1,37 @@
+import { escapeSlackText, formatInlineCode, truncateForSlack } from './escape-slack-text.js';
+import { type SlackReply, section } from './slack-message.js';
+
+function reply(emoji: string, text: string): SlackReply {
+  return { text, blocks: [section(`${emoji} ${text}`)] };
+}
+
+/** The ack for an accepted request: the transcript will follow in a thread. */
+export function renderQueuedReply(requestId: string): SlackReply {
+  return reply(
+    ':hourglass_flowing_sand:',
+    `Queued as ${formatInlineCode(requestId)}; the output will follow in a thread.`,
+  );
+}
+
+/** The ack for a redelivered or repeated request that is already queued. */
+export function renderDuplicateReply(requestId: string): SlackReply {
+  return reply(':repeat:', `Already queued as ${formatInlineCode(requestId)}; nothing new was started.`);
+}
+
+/** The ack for a request that needs approval first. */
+export function renderPendingApprovalReply(requestId: string): SlackReply {
+  return reply(
+    ':lock:',
+    `Request ${formatInlineCode(requestId)} needs approval; nothing runs until it is approved.`,
+  );
+}
+
+/** The ack when policy, validation or an unavailable backend refused the request (`reason` is safe text). */
+export function renderRefusedReply(reason: string): SlackReply {
+  return reply(':no_entry:', `Not started: ${escapeSlackText(truncateForSlack(reason, 2000))}`);
+}
+
+/** The ack sent when the handler did not answer in time; its answer follows via `response_url`. */
+export function renderStillWorkingReply(): SlackReply {
+  return reply(':hourglass:', 'Still checking your request; the answer will follow here in a moment.');
+}

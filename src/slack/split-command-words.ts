@@ -1,0 +1,33 @@
+import { split } from 'shlex';
+
+/** What splitting the text into words produced. */
+export type SplitResult = { ok: true; words: string[] } | { ok: false; message: string };
+
+// Typographic quotes some clients substitute while typing, and no-break spaces pasted from documents.
+const LOOKALIKES: Array<[RegExp, string]> = [
+  [/[\u201C\u201D\u201E\u201F\u2033]/g, '"'],
+  [/[\u2018\u2019\u201A\u201B\u2032]/g, "'"],
+  [/[\u00A0\u2007\u202F]/g, ' '],
+];
+
+/** Replaces smart quotes with ASCII quotes and no-break spaces with spaces, so quoting works as typed. */
+export function normaliseTypedText(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of LOOKALIKES) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/**
+ * Splits text into words with POSIX shell quoting rules (the `shlex` package) and nothing else:
+ * `;`, `|`, `&&`, `$(…)`, backticks and globs stay literal words, never interpreted.
+ */
+export function splitCommandWords(text: string): SplitResult {
+  try {
+    return { ok: true, words: split(text) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : '';
+    if (reason.includes('quoted')) return { ok: false, message: 'a quote is not closed' };
+    if (reason.includes('escape')) return { ok: false, message: 'the text ends with a lone backslash' };
+    return { ok: false, message: 'the text could not be split into words' };
+  }
+}
