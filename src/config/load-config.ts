@@ -52,7 +52,11 @@ export function loadConfig({ env = process.env, role = 'all', readFile = readUtf
   }
   const file = fileConfigSchema.safeParse(raw);
   if (!file.success) problems.push(...describeIssues(file.error.issues, configFile));
+  // Fail closed: without an explicit policy section nothing may run.
   const policyRaw = (raw as { policy?: unknown } | null)?.policy;
+  if (policyRaw === undefined || policyRaw === null) {
+    problems.push(`${configFile}: the policy section is missing; copy it from config/default.yaml and adapt it (nothing runs without a policy)`);
+  }
   const policy = debugPolicySchema.safeParse(policyRaw ?? {});
   if (!policy.success) problems.push(...describeIssues(policy.error.issues, `${configFile} policy`));
 
@@ -60,7 +64,7 @@ export function loadConfig({ env = process.env, role = 'all', readFile = readUtf
   const botToken = env.SLACK_BOT_TOKEN ?? '';
   const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
   const appToken = env.SLACK_APP_TOKEN || undefined;
-  if (!botToken.startsWith('xoxb-') && !(env.SLACK_API_URL && botToken)) {
+  if (!botToken.startsWith('xoxb-')) {
     problems.push('SLACK_BOT_TOKEN: set it to the bot token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page');
   }
   if (needsSlackIn && !appToken && signingSecret.trim() === '') {

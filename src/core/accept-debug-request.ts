@@ -84,7 +84,8 @@ export async function acceptDebugRequest(
   }
   try {
     const result = await deps.queue.enqueue(request);
-    await deps.audit.record({ ...audit, event: result.status === 'queued' ? 'requested' : 'duplicate' });
+    // Not awaited: the audit write must not add a Redis round trip before the ack (record never throws).
+    void deps.audit.record({ ...audit, event: result.status === 'queued' ? 'requested' : 'duplicate' });
     return { status: result.status, request };
   } catch (error) {
     deps.logger.error({ err: error, requestId: request.id }, 'enqueue failed');

@@ -74,7 +74,9 @@ export type AuditEvent =
   | 'container_created'
   | 'container_adopted'
   | 'finished'
-  | 'failed';
+  | 'failed'
+  | 'cancelled'
+  | 'cancel_refused';
 
 export interface AuditRecord {
   event: AuditEvent;
@@ -112,3 +114,22 @@ export interface TranscriptInput {
 
 /** Pure-ish step (async because redaction engines are): raw outcome → redacted, sanitised transcript. */
 export type TranscriptBuilder = (input: TranscriptInput) => Promise<Transcript>;
+
+/** What cancelling found. */
+export type CancelResult =
+  | { status: 'cancelled'; wasRunning: boolean }
+  | { status: 'already_finished' }
+  | { status: 'not_found' };
+
+/**
+ * Control over requests that are queued or running, from any process.
+ * Contract: after `cancel` returns `cancelled`, a queued request never starts, and a running one stops
+ * waiting (whichever worker process holds it) and posts what it collected.
+ */
+export interface RequestControl {
+  /** The request as queued, while the queue still knows it. */
+  find(requestId: string): Promise<DebugRequest | undefined>;
+  cancel(requestId: string, byUserId: string): Promise<CancelResult>;
+  /** Who cancelled, when the request was cancelled. */
+  cancelledBy(requestId: string): Promise<string | undefined>;
+}

@@ -27,6 +27,8 @@ export interface ProcessDeps {
   logger: Logger;
   settings: Omit<DebugPlan, 'request' | 'containerName'>;
   cluster?: string;
+  /** Who cancelled the request, if someone did (checked before anything is created). */
+  cancelledBy?: (requestId: string) => Promise<string | undefined>;
 }
 
 export type JobResult = { status: 'succeeded' | 'failed' | 'cancelled'; containerName: string };
@@ -51,10 +53,16 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
     digest: digestRequest(request),
   };
 
+  const cancelledBy = await deps.cancelledBy?.(request.id);
   let rootId = ctx.state.rootId;
   if (!rootId) {
-    rootId = await deps.notifier.postRoot(request, { phase: 'creating' });
+    rootId = await deps.notifier.postRoot(request, cancelledBy ? cancelledNotice(cancelledBy) : { phase: 'creating' });
     await ctx.saveState({ rootId });
+  }
+  if (cancelledBy) {
+    await deps.notifier.updateRoot(request, rootId, cancelledNotice(cancelledBy));
+    log.info({ cancelledBy }, 'cancelled before it started');
+    return { status: 'cancelled', containerName };
   }
   const status = (s: RequestStatus) =>
     deps.notifier.updateRoot(request, rootId, s).catch((err: unknown) => log.warn({ err }, 'root update failed'));
@@ -85,9 +93,14 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
     reason: outcome.containerName,
   });
   const transcript = await deps.buildTranscript(transcriptInput(deps, request, outcome));
-  await finish(ctx, deps, rootId, transcript);
+  // A command that exits non-zero is a finding, not a failure of the bot: the request is done.
+  await finish(ctx, deps, rootId, transcript, outcome.state === 'completed' ? 'done' : undefined);
   await deps.audit.record({ ...auditBase, event: transcript.outcome === 'failed' ? 'failed' : 'finished', reason: transcript.outcome });
   return { status: transcript.outcome, containerName };
+}
+
+function cancelledNotice(userId: string): RequestStatus {
+  return { phase: 'cancelled', detail: `cancelled by ${userId} before it started; nothing ran` };
 }
 
 function transcriptInput(deps: ProcessDeps, request: DebugRequest, outcome?: DebugOutcome, failure?: string) {
@@ -99,11 +112,17 @@ function transcriptInput(deps: ProcessDeps, request: DebugRequest, outcome?: Deb
   };
 }
 
-async function finish(ctx: JobContext, deps: ProcessDeps, rootId: string, transcript: Transcript): Promise<void> {
+async function finish(
+  ctx: JobContext,
+  deps: ProcessDeps,
+  rootId: string,
+  transcript: Transcript,
+  finalPhase?: RequestStatus['phase'],
+): Promise<void> {
   if (!ctx.state.transcriptPosted) {
     await deps.notifier.postTranscript(ctx.request, rootId, transcript);
     await ctx.saveState({ transcriptPosted: true });
   }
-  const phase = transcript.outcome === 'succeeded' ? 'done' : transcript.outcome;
+  const phase = finalPhase ?? (transcript.outcome === 'succeeded' ? 'done' : transcript.outcome);
   await deps.notifier.updateRoot(ctx.request, rootId, { phase, ...(transcript.reason ? { detail: transcript.reason } : {}) });
 }

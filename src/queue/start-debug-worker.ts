@@ -18,6 +18,8 @@ export interface DebugWorkerOptions {
   logger: Logger;
   /** The use case; retryable errors it throws are retried by BullMQ, others end the job. */
   process: (ctx: JobContext) => Promise<JobResult>;
+  /** Pub/sub channel on which cancel requests arrive (see redis-request-control.ts). */
+  cancelChannel?: string;
   /** Called once when a job has failed for good (attempts used up or stalled too often). */
   onGaveUp?: (request: DebugRequest, state: JobState, reason: string) => Promise<void>;
 }
@@ -37,6 +39,7 @@ export function startDebugWorker(options: DebugWorkerOptions): Worker<DebugJobDa
     },
   );
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
+  if (options.cancelChannel) listenForCancels(worker, options);
   worker.on('failed', (job, err) => {
     if (!job || !options.onGaveUp) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/.test(err.message);
@@ -75,4 +78,15 @@ async function runJob(
     if (isDebugError(error) && !error.retryable) throw new UnrecoverableError(error.message);
     throw error;
   }
+}
+
+/** Each worker process subscribes; only the one holding the job has something to abort. */
+function listenForCancels(worker: Worker<DebugJobData, JobResult>, options: DebugWorkerOptions): void {
+  const subscriber = options.connection.duplicate();
+  subscriber.on('error', (err) => options.logger.warn({ err: { message: err.message } }, 'cancel subscriber error'));
+  void subscriber.subscribe(options.cancelChannel!);
+  subscriber.on('message', (_channel, requestId: string) => {
+    if (worker.cancelJob(requestId, 'cancelled')) options.logger.info({ requestId }, 'running job cancelled');
+  });
+  worker.on('closed', () => subscriber.disconnect());
 }

@@ -1,0 +1,112 @@
+/**
+ * Ack latency: ≥ 2,000 signed slash commands at concurrency 50 against our bot and against a bare
+ * Bolt app that only acks, in the same run, alternating rounds so machine noise hits both alike.
+ * Goal (issue 2): p99(ours) / p99(bare) ≤ 1.25.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
+import { deletePrefix } from '../test/helpers/redis.js';
+
+const SECRET = 'bench-signing-secret';
+const TOTAL = Number(process.env.BENCH_ACK_REQUESTS ?? 2000);
+const CONCURRENCY = 50;
+const ROUNDS = 4;
+
+interface Server {
+  port: number;
+  child: ChildProcess;
+}
+
+async function startServer(kind: 'bare' | 'ours', prefix: string): Promise<Server> {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF === kind ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'bench/serve-for-bench.ts', kind, prefix, SECRET], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    if (line.startsWith('{')) return { port: (JSON.parse(line) as { port: number }).port, child };
+  }
+  throw new Error(`${kind} server did not start`);
+}
+
+function signedBody(i: number): { body: string; headers: Record<string, string> } {
+  const body = new URLSearchParams({
+    token: 'x', team_id: 'T0BENCH', team_domain: 'bench', channel_id: 'C0BENCH', channel_name: 'bench',
+    user_id: `U${i % 97}`, user_name: 'bench', command: '/debug',
+    text: `web-${i % 50} -n shop --image busybox:1.36 -- ps auxww`,
+    api_app_id: 'A0', response_url: 'http://127.0.0.1:9/none', trigger_id: `${i}.${randomUUID()}`,
+  }).toString();
+  const ts = String(Math.floor(Date.now() / 1000));
+  const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': sig, 'content-length': String(Buffer.byteLength(body)) } };
+}
+
+function post(port: number, agent: Agent, i: number): Promise<number> {
+  const { body, headers } = signedBody(i);
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const req = request({ host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+        else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function load(port: number, count: number, offset: number): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const i = next++;
+        latencies.push(await post(port, agent, offset + i));
+      }
+    }),
+  );
+  agent.destroy();
+  return latencies;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function benchAckLatency(): Promise<{ p50: [number, number]; p99: [number, number]; ratio: number }> {
+  const prefix = `bench-${randomUUID()}`;
+  const bare = await startServer('bare', prefix);
+  const ours = await startServer('ours', prefix);
+  try {
+    await load(bare.port, 300, 0); // warm-up (JIT, connections)
+    await load(ours.port, 300, 1_000_000);
+    const results = { bare: [] as number[], ours: [] as number[] };
+    const perRound = Math.ceil(TOTAL / ROUNDS);
+    for (let r = 0; r < ROUNDS; r++) {
+      results.bare.push(...(await load(bare.port, perRound, 2_000_000 + r * perRound)));
+      results.ours.push(...(await load(ours.port, perRound, 3_000_000 + r * perRound)));
+    }
+    const b = results.bare.sort((x, y) => x - y);
+    const o = results.ours.sort((x, y) => x - y);
+    const summary = {
+      p50: [percentile(o, 50), percentile(b, 50)] as [number, number],
+      p99: [percentile(o, 99), percentile(b, 99)] as [number, number],
+      ratio: percentile(o, 99) / percentile(b, 99),
+    };
+    console.log(`ack latency, ${o.length} signed /debug commands each, concurrency ${CONCURRENCY}`);
+    console.log(`  ours: p50 ${summary.p50[0].toFixed(2)} ms  p99 ${summary.p99[0].toFixed(2)} ms`);
+    console.log(`  bare Bolt ack: p50 ${summary.p50[1].toFixed(2)} ms  p99 ${summary.p99[1].toFixed(2)} ms`);
+    console.log(`  p50 ratio ${(summary.p50[0] / summary.p50[1]).toFixed(2)}  p99 ratio ${summary.ratio.toFixed(2)} (goal ≤ 1.25)`);
+    return summary;
+  } finally {
+    bare.child.kill('SIGTERM');
+    ours.child.kill('SIGTERM');
+    await deletePrefix(prefix);
+  }
+}

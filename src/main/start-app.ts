@@ -1,0 +1,153 @@
+import type { AppConfig } from '../config/load-config.js';
+import { processDebugJob } from '../core/process-debug-job.js';
+import type { Clock, Logger } from '../core/ports.js';
+import { createKubePodDebugger, type KubeSource } from '../kube/create-kube-debugger.js';
+import { evaluateRequest } from '../policy/evaluate-request.js';
+import { BullJobQueue } from '../queue/bullmq-job-queue.js';
+import { createProducerConnection, createWorkerConnection, waitForRedis } from '../queue/create-redis-connection.js';
+import { RedisAuditLog } from '../queue/redis-audit-log.js';
+import { startDebugWorker } from '../queue/start-debug-worker.js';
+import { createSlackApp } from '../slack/create-slack-app.js';
+import { createSlackNotifier, type SlackRetryConfig } from '../slack/create-slack-notifier.js';
+import { buildTranscript } from '../transcript/build-transcript.js';
+import { createDebugCommandHandler } from './handle-debug-command.js';
+
+/** Test and embedding hooks: everything else comes from the validated config. */
+export interface StartOverrides {
+  logger: Logger;
+  clock?: Clock;
+  /** Explicit cluster connection (tests point this at the fake API server); default: KUBECONFIG/in-cluster. */
+  kube?: KubeSource;
+  slackRetryConfig?: SlackRetryConfig;
+  /** Skip Bolt's auth.test when the ids are known. */
+  slackBotId?: string;
+  slackBotUserId?: string;
+  notifierUpdateIntervalMs?: number;
+}
+
+export interface RunningApp {
+  /** HTTP port of the Slack front end (HTTP mode, bot role). */
+  port?: number;
+  stop(): Promise<void>;
+}
+
+/** The composition root: builds the adapters for the configured role and starts them. */
+export async function startApp(config: AppConfig, overrides: StartOverrides): Promise<RunningApp> {
+  const { logger } = overrides;
+  const clock = overrides.clock ?? { now: () => new Date() };
+  const stops: Array<() => Promise<unknown>> = [];
+  const auditKey = `${config.queue.prefix}:audit`;
+
+  const producer = createProducerConnection(config.redisUrl);
+  producer.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis (producer) connection error'));
+  stops.push(async () => producer.disconnect());
+  if (!(await waitForRedis(producer, 5000))) logger.warn({ redisUrl: config.redisUrl }, 'redis not reachable yet; requests will be refused until it is');
+  const audit = new RedisAuditLog({ connection: producer, key: auditKey, maxLength: config.audit.streamMaxLength, logger, clock });
+
+  let port: number | undefined;
+  if (config.role !== 'worker') {
+    const queue = new BullJobQueue({
+      connection: producer,
+      queueName: config.queue.name,
+      prefix: config.queue.prefix,
+      attempts: config.worker.attempts,
+      backoffMs: config.worker.backoffMs,
+    });
+    stops.unshift(() => queue.close());
+    const handler = createDebugCommandHandler({
+      queue,
+      audit,
+      clock,
+      logger,
+      defaults: config.defaults,
+      evaluatePolicy: (request) => evaluateRequest(request, config.policy),
+      expandPreset: (name) => config.presets[name],
+      presets: Object.entries(config.presets).map(([name, p]) => ({ name, description: p.description, commands: p.commands })),
+    });
+    const slack = createSlackApp({
+      signingSecret: config.slack.signingSecret,
+      botToken: config.slack.botToken,
+      ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      ...(overrides.slackRetryConfig ? { retryConfig: overrides.slackRetryConfig } : {}),
+      ...(overrides.slackBotId ? { botId: overrides.slackBotId } : {}),
+      ...(overrides.slackBotUserId ? { botUserId: overrides.slackBotUserId } : {}),
+      port: config.port,
+      logger,
+      handlers: { onDebugCommand: handler },
+      healthCheck: () => producer.status === 'ready',
+    });
+    await slack.start();
+    stops.unshift(() => slack.stop());
+    port = slack.port;
+    logger.info({ port, socketMode: Boolean(config.slack.appToken) }, 'slack front end started');
+  }
+
+  if (config.role !== 'bot') {
+    const workerConnection = createWorkerConnection(config.redisUrl);
+    workerConnection.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis (worker) connection error'));
+    const notifier = createSlackNotifier({
+      token: config.slack.botToken,
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      ...(overrides.slackRetryConfig ? { retryConfig: overrides.slackRetryConfig } : {}),
+      ...(overrides.notifierUpdateIntervalMs === undefined ? {} : { updateIntervalMs: overrides.notifierUpdateIntervalMs }),
+      logger,
+    });
+    const podDebugger = createKubePodDebugger({
+      ...(overrides.kube ?? {}),
+      requestTimeoutMs: config.debug.kubeRequestTimeoutMs,
+      logger,
+    });
+    const worker = startDebugWorker({
+      connection: workerConnection,
+      queueName: config.queue.name,
+      prefix: config.queue.prefix,
+      concurrency: config.worker.concurrency,
+      attempts: config.worker.attempts,
+      lockDurationMs: config.worker.lockDurationMs,
+      stalledIntervalMs: config.worker.stalledIntervalMs,
+      maxStalledCount: config.worker.maxStalledCount,
+      logger,
+      process: (ctx) =>
+        processDebugJob(ctx, {
+          notifier,
+          podDebugger,
+          buildTranscript,
+          audit,
+          logger,
+          cluster: config.cluster.name,
+          settings: {
+            startDeadlineMs: config.debug.startDeadlineSeconds * 1000,
+            runDeadlineMs: config.debug.runDeadlineSeconds * 1000,
+            outputCapBytes: config.debug.outputCapBytes,
+            maxContainersPerPod: config.debug.maxContainersPerPod,
+            defaultProfile: config.policy.profiles.default,
+          },
+        }),
+      onGaveUp: async (request, state, reason) => {
+        await audit.record({ event: 'failed', requestId: request.id, userId: request.requester.userId, reason: `gave up: ${reason.slice(0, 200)}` });
+        const transcript = await buildTranscript({
+          request,
+          failure: `The job failed for good after repeated attempts. The debug container may exist in pod ${request.target.namespace}/${request.target.name}.`,
+          cluster: config.cluster.name,
+        });
+        const rootId = state.rootId ?? (await notifier.postRoot(request, { phase: 'failed' }));
+        if (!state.transcriptPosted) await notifier.postTranscript(request, rootId, transcript);
+        await notifier.updateRoot(request, rootId, { phase: 'failed', detail: transcript.reason });
+      },
+    });
+    await worker.waitUntilReady();
+    stops.unshift(async () => {
+      await worker.close();
+      workerConnection.disconnect();
+    });
+    logger.info({ concurrency: config.worker.concurrency }, 'worker started');
+  }
+
+  return {
+    ...(port === undefined ? {} : { port }),
+    async stop() {
+      for (const stop of stops) await stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+    },
+  };
+}
