@@ -1,0 +1,160 @@
+/**
+ * Follows the running container's log (bounded by the output cap and the run deadline), waits for it to
+ * terminate on the same watch, re-reads the log once it finished if the follow ended early, and splits
+ * the result into per-command output, exit codes and durations.
+ */
+import type { CommandRun } from '../core/model.js';
+import type { DebugProgress, Logger } from '../core/ports.js';
+import type { KubeApi } from './create-kube-api.js';
+import { formatDuration } from './format-duration.js';
+import { parseSingleOutput, parseWrappedOutput } from './parse-command-output.js';
+import { type LogRead, type LogTarget, readContainerLog } from './read-container-log.js';
+import { type ContainerState, ephemeralState } from './read-pod-state.js';
+import type { PodWatcher } from './watch-pod.js';
+
+export interface CollectInput {
+  target: LogTarget;
+  commands: string[][];
+  /** The wrapper's nonce; undefined when the single command is the container's own argv. */
+  nonce: string | undefined;
+  /** State when collection starts (running, or already terminated for an adopted container). */
+  initial: ContainerState;
+  capBytes: number;
+  runDeadlineMs: number;
+  /** A follow that ended this long before the watch saw termination is treated as cut. */
+  settleMs: number;
+  signal?: AbortSignal;
+  onProgress?: (p: DebugProgress) => void;
+}
+
+export interface Collected {
+  state: 'completed' | 'run_timeout' | 'cancelled';
+  reason?: string;
+  commands: CommandRun[];
+  final?: ContainerState;
+  notes: string[];
+}
+
+const REREAD_ATTEMPTS = 3;
+const REREAD_TIMEOUT_MS = 30_000;
+
+/** The terminated state; 'lost' when the pod went away or could no longer be watched; undefined on deadline. */
+async function waitForTermination(watcher: PodWatcher, name: string, stop: AbortSignal) {
+  for (;;) {
+    const state = ephemeralState(watcher.pod, name);
+    if (state.kind === 'terminated') return state;
+    try {
+      watcher.check();
+    } catch {
+      return 'lost' as const;
+    }
+    try {
+      await watcher.changed(stop);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function parse(
+  input: CollectInput,
+  read: LogRead,
+  final: ContainerState | undefined,
+  incomplete: boolean,
+): CommandRun[] {
+  if (input.nonce) {
+    return parseWrappedOutput({
+      commands: input.commands,
+      nonce: input.nonce,
+      log: read.text,
+      ...(final?.message ? { terminationMessage: final.message } : {}),
+    });
+  }
+  const duration =
+    final?.finishedAtMs !== undefined && final.startedAtMs !== undefined
+      ? final.finishedAtMs - final.startedAtMs
+      : undefined;
+  return [
+    parseSingleOutput({
+      argv: input.commands[0]!,
+      log: read.text,
+      incomplete: incomplete || read.capped,
+      ...(final?.exitCode !== undefined ? { exitCode: final.exitCode } : {}),
+      ...(duration !== undefined ? { durationMs: duration } : {}),
+    }),
+  ];
+}
+
+export async function collectOutput(
+  api: KubeApi,
+  watcher: PodWatcher | undefined,
+  log: Logger,
+  input: CollectInput,
+) {
+  const deadline = AbortSignal.timeout(input.runDeadlineMs);
+  const stop = input.signal ? AbortSignal.any([deadline, input.signal]) : deadline;
+  const notes: string[] = [];
+  let final: ContainerState | 'lost' | undefined =
+    input.initial.kind === 'terminated' ? input.initial : undefined;
+  let lateMs = 0;
+  let read = await readContainerLog(api, input.target, {
+    follow: !final,
+    limitBytes: input.capBytes,
+    signal: stop,
+  });
+  if (read.error) log.warn({ err: read.error }, 'log read failed');
+  if (!final && watcher && !stop.aborted) {
+    input.onProgress?.({ phase: 'collecting' });
+    const endedAt = Date.now();
+    final = await waitForTermination(watcher, input.target.container, stop);
+    lateMs = Date.now() - endedAt;
+  }
+  if (!final || final === 'lost') {
+    const cancelled = input.signal?.aborted === true;
+    const reason = cancelled
+      ? 'Cancelled while the command was running.'
+      : final === 'lost'
+        ? 'The pod went away (or could no longer be watched) before the command finished; the output is partial.'
+        : `The command was still running after ${formatDuration(input.runDeadlineMs)}; the output is partial.`;
+    if (!final)
+      notes.push(
+        'The command may still be running in the pod: ephemeral containers cannot be stopped or removed.',
+      );
+    const commands = parse(input, read, undefined, true);
+    return { state: cancelled ? 'cancelled' : 'run_timeout', reason, commands, notes } satisfies Collected;
+  }
+  const markersComplete = !input.nonce || parse(input, read, final, false).every((c) => !c.truncated);
+  const complete =
+    read.capped ||
+    (read.endedCleanly && markersComplete && (input.nonce !== undefined || lateMs <= input.settleMs));
+  let incomplete = false;
+  if (!complete) {
+    const again = await rereadLog(api, log, input);
+    if (again) read = again;
+    else {
+      incomplete = true;
+      notes.push('The output could not be read completely; what was read is shown.');
+    }
+  }
+  if (read.capped) notes.push(`Output was cut at ${input.capBytes} bytes.`);
+  const commands = parse(input, read, final, incomplete);
+  return { state: 'completed', commands, final, notes } satisfies Collected;
+}
+
+/** Non-follow read of a terminated container's log, retried a few times (TEST-MATRIX row 49: retry the log only). */
+async function rereadLog(api: KubeApi, log: Logger, input: CollectInput): Promise<LogRead | undefined> {
+  for (let attempt = 1; attempt <= REREAD_ATTEMPTS; attempt++) {
+    const timeout = AbortSignal.timeout(REREAD_TIMEOUT_MS);
+    const stop = input.signal ? AbortSignal.any([timeout, input.signal]) : timeout;
+    const read = await readContainerLog(api, input.target, {
+      follow: false,
+      limitBytes: input.capBytes,
+      signal: stop,
+    });
+    if (read.endedCleanly) return read;
+    log.warn({ err: read.error, attempt }, 'log re-read failed');
+    if (input.signal?.aborted) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+  }
+  return undefined;
+}
