@@ -29,7 +29,7 @@ interface KeyState<T> {
  */
 export function createUpdateCoalescer<T>(
   send: (key: string, value: T) => Promise<void>,
-  options: { intervalMs: number; now?: () => number },
+  options: { intervalMs: number; now?: () => number; delayFirst?: boolean },
 ): UpdateCoalescer<T> {
   const now = options.now ?? Date.now;
   const states = new Map<string, KeyState<T>>();
@@ -65,7 +65,11 @@ export function createUpdateCoalescer<T>(
   }
 
   function schedule(key: string, state: KeyState<T>, immediately = false): void {
-    if (state.inflight || (state.timer && !immediately)) return;
+    if (state.inflight) {
+      if (immediately) state.lastSentAt = Number.NEGATIVE_INFINITY;
+      return;
+    }
+    if (state.timer && !immediately) return;
     if (state.timer) clearTimeout(state.timer);
     const wait = immediately ? 0 : Math.max(0, state.lastSentAt + options.intervalMs - now());
     if (wait === 0) run(key, state);
@@ -75,7 +79,9 @@ export function createUpdateCoalescer<T>(
   function submit(key: string, value: T, final = false): Promise<void> {
     let state = states.get(key);
     if (!state) {
-      state = { lastSentAt: Number.NEGATIVE_INFINITY, closed: false };
+      // With `delayFirst` the message counts as just sent (it was just posted with its first state), so
+      // a job that finishes within the interval costs one update (its final state), not one per step.
+      state = { lastSentAt: options.delayFirst ? now() : Number.NEGATIVE_INFINITY, closed: false };
       states.set(key, state);
     }
     if (state.closed && !final) return Promise.resolve();
@@ -84,7 +90,8 @@ export function createUpdateCoalescer<T>(
     const waiters = state.pending?.waiters ?? [];
     const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
     state.pending = { value, waiters };
-    schedule(key, state);
+    // The final state does not wait out the interval: it is one update, and the job waits for it.
+    schedule(key, state, final);
     return done;
   }
 

@@ -12,8 +12,10 @@ import type { Logger } from '../core/ports.js';
 import { adaptLogger } from './adapt-logger.js';
 import type { SlackRetryConfig } from './create-slack-notifier.js';
 import { guardIncomingRequest } from './guard-incoming-request.js';
-import { registerCommandListeners, type SlackAppHandlers } from './register-command-listeners.js';
+import { registerActionListeners } from './register-action-listeners.js';
+import { registerCommandListeners } from './register-command-listeners.js';
 import { registerEventListeners } from './register-event-listeners.js';
+import type { SlackAppHandlers } from './slack-app-handlers.js';
 
 /** Everything src/main passes to build the Slack front end. */
 export interface CreateSlackAppOptions {
@@ -70,7 +72,7 @@ function healthRoute(check: CreateSlackAppOptions['healthCheck']): CustomRoute {
 /**
  * Builds the Bolt app: HTTP mode (Bolt's HTTPReceiver on `POST /slack/events`, behind a guard for
  * oversized bodies and future timestamps, plus `GET /healthz`) or Socket Mode when `appToken` is given.
- * Registers the `/debug` and `app_mention` listeners.
+ * Registers the `/debug`, `app_mention` (`@bot debug …` in threads) and Cancel-button listeners.
  */
 export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   if (options.signingSecret.trim() === '')
@@ -125,7 +127,9 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  registerEventListeners(app, options.logger ? { logger: options.logger } : {});
+  const logging = options.logger ? { logger: options.logger } : {};
+  registerEventListeners(app, { handlers: options.handlers, ...logging });
+  registerActionListeners(app, { handlers: options.handlers, ...logging });
 
   let server: Server | undefined;
   const guard = { endpoints, bodyLimitBytes, maxFutureSkewSeconds: options.maxFutureSkewSeconds ?? 300 };

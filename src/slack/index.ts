@@ -14,19 +14,27 @@ export {
   type ParseLimits,
   parseDebugCommand,
 } from './parse-debug-command.js';
-export type { SlackAppHandlers, SlackCommandInput } from './register-command-listeners.js';
 export {
+  renderCancelRefusedReply,
+  renderCancelRequestedReply,
   renderDuplicateReply,
   renderPendingApprovalReply,
   renderQueuedReply,
   renderRefusedReply,
 } from './render-command-reply.js';
-export { renderRootMessage } from './render-root-message.js';
+export { renderNotice } from './render-notice.js';
+export { CANCEL_ACTION_ID, renderRootMessage } from './render-root-message.js';
 export {
   type RenderedTranscript,
   type RenderTranscriptOptions,
   renderTranscript,
 } from './render-transcript.js';
 export { type PresetSummary, renderPresetList, renderUsage } from './render-usage.js';
+export type {
+  SlackAppHandlers,
+  SlackCancelInput,
+  SlackCommandInput,
+  SlackMentionInput,
+} from './slack-app-handlers.js';
 export type { SlackBlock, SlackFile, SlackMessage, SlackReply } from './slack-message.js';
 export { type EphemeralTarget, SlackNotifier, type SlackNotifierOptions } from './slack-notifier.js';

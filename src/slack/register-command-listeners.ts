@@ -3,26 +3,10 @@ import { toDebugError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import { decodeSlackText } from './escape-slack-text.js';
 import { renderRefusedReply, renderStillWorkingReply } from './render-command-reply.js';
+import type { SlackAppHandlers, SlackCommandInput } from './slack-app-handlers.js';
 import type { SlackReply } from './slack-message.js';
 
-/** A `/debug` invocation as the core use case sees it. `text` is what the user typed (Slack's escaping undone). */
-export interface SlackCommandInput {
-  text: string;
-  userId: string;
-  userName: string;
-  teamId: string;
-  channelId: string;
-  /** Slack's delivery id for this invocation: the same on a redelivery, so it derives the request id. */
-  triggerId: string;
-  /** Where late answers go (ephemeral, a few uses within 30 minutes). */
-  responseUrl: string;
-  enterpriseId?: string;
-}
-
-/** What the Slack front end calls. `onDebugCommand` must answer quickly (parse, policy, enqueue). */
-export interface SlackAppHandlers {
-  onDebugCommand(input: SlackCommandInput): Promise<SlackReply>;
-}
+export type { SlackAppHandlers, SlackCommandInput } from './slack-app-handlers.js';
 
 export interface CommandListenerOptions {
   handlers: SlackAppHandlers;

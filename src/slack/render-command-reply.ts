@@ -1,8 +1,8 @@
 import { escapeSlackText, formatInlineCode, truncateForSlack } from './escape-slack-text.js';
 import { type SlackReply, section } from './slack-message.js';
 
-function reply(emoji: string, text: string): SlackReply {
-  return { text, blocks: [section(`${emoji} ${text}`)] };
+function reply(emoji: string, text: string, ephemeral = false): SlackReply {
+  return { text, blocks: [section(`${emoji} ${text}`)], ...(ephemeral ? { ephemeral } : {}) };
 }
 
 /** The ack for an accepted request: the transcript will follow in a thread. */
@@ -13,9 +13,13 @@ export function renderQueuedReply(requestId: string): SlackReply {
   );
 }
 
-/** The ack for a redelivered or repeated request that is already queued. */
+/** The ack for a redelivered or repeated request that is already queued (to the requester only). */
 export function renderDuplicateReply(requestId: string): SlackReply {
-  return reply(':repeat:', `Already queued as ${formatInlineCode(requestId)}; nothing new was started.`);
+  return reply(
+    ':repeat:',
+    `Already queued as ${formatInlineCode(requestId)}; nothing new was started.`,
+    true,
+  );
 }
 
 /** The ack for a request that needs approval first. */
@@ -26,9 +30,26 @@ export function renderPendingApprovalReply(requestId: string): SlackReply {
   );
 }
 
-/** The ack when policy, validation or an unavailable backend refused the request (`reason` is safe text). */
+/**
+ * The ack when policy, validation or an unavailable backend refused the request (`reason` is safe text).
+ * Shown to the requester only, also when answering a mention.
+ */
 export function renderRefusedReply(reason: string): SlackReply {
-  return reply(':no_entry:', `Not started: ${escapeSlackText(truncateForSlack(reason, 2000))}`);
+  return reply(':no_entry:', `Not started: ${escapeSlackText(truncateForSlack(reason, 2000))}`, true);
+}
+
+/** The answer to a Cancel click the core accepted: the root message shows when it has stopped. */
+export function renderCancelRequestedReply(requestId: string): SlackReply {
+  return reply(
+    ':octagonal_sign:',
+    `Cancelling ${formatInlineCode(requestId)}; its message will say when it has stopped.`,
+    true,
+  );
+}
+
+/** The answer to a Cancel click that was refused (not allowed, already finished…; `reason` is safe text). */
+export function renderCancelRefusedReply(reason: string): SlackReply {
+  return reply(':no_entry:', `Not cancelled: ${escapeSlackText(truncateForSlack(reason, 2000))}`, true);
 }
 
 /** The ack sent when the handler did not answer in time; its answer follows via `response_url`. */

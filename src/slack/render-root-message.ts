@@ -8,7 +8,7 @@ import {
   truncateForSlack,
   truncateText,
 } from './escape-slack-text.js';
-import { context, mrkdwn, type SlackMessage, section } from './slack-message.js';
+import { context, mrkdwn, type SlackBlock, type SlackMessage, section } from './slack-message.js';
 
 /** Emoji and label per phase, shown on the root message. */
 export const PHASE_LABELS: Record<RequestPhase, { emoji: string; label: string }> = {
@@ -21,6 +21,9 @@ export const PHASE_LABELS: Record<RequestPhase, { emoji: string; label: string }
   failed: { emoji: ':x:', label: 'Failed' },
   cancelled: { emoji: ':no_entry_sign:', label: 'Cancelled' },
 };
+
+/** `action_id` of the Cancel button on a root message; its `value` is the request id and nothing else. */
+export const CANCEL_ACTION_ID = 'debug_cancel';
 
 /** Phases after which nothing changes any more. */
 export function isFinalPhase(phase: RequestPhase): boolean {
@@ -49,9 +52,42 @@ export function renderStatusLine(status: RequestStatus): string {
   return `${emoji} *${label}*${detail}`;
 }
 
+function plain(text: string): { type: 'plain_text'; text: string; emoji: true } {
+  return { type: 'plain_text', text, emoji: true };
+}
+
+/** The Cancel button (danger style, behind a confirm dialog). The id is the only request data it carries. */
+export function renderCancelButton(requestId: string): SlackBlock {
+  return {
+    type: 'actions',
+    block_id: 'debug_request_controls',
+    elements: [
+      {
+        type: 'button',
+        action_id: CANCEL_ACTION_ID,
+        text: plain('Cancel'),
+        value: requestId,
+        style: 'danger',
+        accessibility_label: 'Cancel this debug request',
+        confirm: {
+          title: plain('Cancel this debug request?'),
+          text: plain(
+            `Request ${truncateText(requestId, 64)} will be stopped: commands not yet started are skipped. ` +
+              'The debug container cannot be removed; it stays in the pod until the pod is replaced.',
+          ),
+          confirm: plain('Cancel request'),
+          deny: plain('Keep it running'),
+          style: 'danger',
+        },
+      },
+    ],
+  };
+}
+
 /**
  * The request's root message: who asked, what will run where, and the live status. Updated in place
  * with `chat.update` as the phase changes. All request text is escaped; only the requester is a mention.
+ * Until the phase is final it carries a Cancel button; the final update removes it.
  */
 export function renderRootMessage(request: DebugRequest, status: RequestStatus): SlackMessage {
   const { target } = request;
@@ -72,6 +108,7 @@ export function renderRootMessage(request: DebugRequest, status: RequestStatus):
       { type: 'section', fields: fields.map((f) => mrkdwn(f)) },
       section(`*Commands*\n${renderCommands(request.commands)}`),
       section(renderStatusLine(status)),
+      ...(isFinalPhase(status.phase) ? [] : [renderCancelButton(request.id)]),
       context(`Request ${formatInlineCode(request.id)} · accepted ${escapeSlackText(request.createdAt)}`),
     ],
   };

@@ -6,7 +6,7 @@ import {
   quoteArgv,
   truncateForSlack,
 } from './escape-slack-text.js';
-import { context, type SlackBlock, type SlackMessage, section } from './slack-message.js';
+import { context, type SlackBlock, type SlackMessage, type SlackReply, section } from './slack-message.js';
 
 const GRAMMAR = [
   '/debug <target> [-n NAMESPACE] [--image IMAGE] [-c CONTAINER] [--profile PROFILE]',
@@ -22,8 +22,11 @@ const EXAMPLES = [
   '/debug -l app=web -n shop --preset dns',
 ].join('\n');
 
-/** The `/debug help` text; with `problem`, the parse error is shown first. */
-export function renderUsage(problem?: string): SlackMessage {
+/**
+ * The `/debug help` text; with `problem`, the parse error is shown first and the reply is marked
+ * for the user only (a mistake is nobody else's business in a thread).
+ */
+export function renderUsage(problem?: string): SlackReply {
   const blocks: SlackBlock[] = [];
   if (problem !== undefined) {
     blocks.push(section(`:warning: ${escapeSlackText(truncateForSlack(problem, 1000))}`));
@@ -36,13 +39,16 @@ export function renderUsage(problem?: string): SlackMessage {
         `*Profile*: ${PROFILE_NAMES.map((p) => formatInlineCode(p)).join(', ')} (as \`kubectl debug --profile\`).`,
         '*Commands*: each `--` starts a new command. Words are split like a shell splits them, but nothing is ' +
           "interpreted: `;`, `|`, `$(…)` are passed as plain words. For a pipe, write `-- sh -c '… | …'`.",
+        '*In a thread*: slash commands do not work there, so mention the bot and write `debug` and the same ' +
+          'words: `@bot debug web-1 -n shop -- ps aux`.',
       ].join('\n'),
     ),
     section(`*Examples*\n${formatCodeBlock(EXAMPLES)}`),
     context('The debug container stays in the pod spec until the pod is replaced; it cannot be removed.'),
   );
   const text = problem === undefined ? 'How to use /debug' : `Could not read that: ${problem}`;
-  return { text: escapeSlackText(truncateForSlack(text, 1000)), blocks };
+  const message = { text: escapeSlackText(truncateForSlack(text, 1000)), blocks };
+  return problem === undefined ? message : { ...message, ephemeral: true };
 }
 
 /** A preset as configured: a name, what it is for, and the commands it runs. */

@@ -9,8 +9,14 @@ export interface SlackMessage {
   blocks?: SlackBlock[];
 }
 
-/** The ephemeral reply a slash command is acknowledged with. */
-export type SlackReply = SlackMessage;
+/**
+ * A reply to one user's command, click or mention. Slash-command acks and button replies are always
+ * ephemeral; a reply to a mention goes into the thread for everyone unless `ephemeral` is set.
+ */
+export interface SlackReply extends SlackMessage {
+  /** Only the user who asked sees it (refusals, typos): posted with `chat.postEphemeral` for mentions. */
+  ephemeral?: boolean;
+}
 
 /** A file to upload into a thread (full text where the inline preview was cut). */
 export interface SlackFile {

@@ -4,6 +4,7 @@ import type { ChatNotifier, Logger } from '../core/ports.js';
 import { createUpdateCoalescer, type UpdateCoalescer } from './coalesce-updates.js';
 import { type ChannelPacer, type ChannelPacerOptions, createChannelPacer } from './create-channel-pacer.js';
 import { postInThread, uploadFileToThread } from './post-in-thread.js';
+import { renderNotice } from './render-notice.js';
 import { isFinalPhase, renderRootMessage } from './render-root-message.js';
 import { type RenderTranscriptOptions, renderTranscript } from './render-transcript.js';
 import type { SlackMessage } from './slack-message.js';
@@ -54,6 +55,7 @@ export class SlackNotifier implements ChatNotifier {
     this.#pacer = createChannelPacer(options.pacing);
     this.#updates = createUpdateCoalescer((_key, update) => this.#sendUpdate(update), {
       intervalMs: options.updateIntervalMs ?? 1000,
+      delayFirst: true,
     });
   }
 
@@ -97,6 +99,15 @@ export class SlackNotifier implements ChatNotifier {
       { requestId: request.id, messages: rendered.messages.length, files: rendered.files.length },
       'transcript posted',
     );
+  }
+
+  /**
+   * Posts a short notice in the request's thread (where the transcript goes), e.g. "Cancelled by <@U1>.".
+   * The text is escaped; only user mentions written as `<@U…>` stay live.
+   */
+  async postNotice(request: DebugRequest, rootId: string, text: string): Promise<void> {
+    const thread = { channelId: request.channelId, threadTs: request.threadTs ?? rootId };
+    await postInThread(this.#client, thread, renderNotice(text), `${request.id}-notice`, this.#pacer);
   }
 
   /** Posts a message only `target.userId` sees (e.g. a late answer or a refusal). */

@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
-import { blockActionsPayload, SLASH_COMMAND_FIELDS } from '../fixtures/slack/payloads.js';
+import {
+  appMentionEnvelope,
+  blockActionsPayload,
+  cancelClickPayload,
+  SLASH_COMMAND_FIELDS,
+} from '../fixtures/slack/payloads.js';
 
 /** `v0=` + HMAC-SHA256(secret, `v0:{timestamp}:{body}`) in hex (REFERENCE C.2). */
 export function slackSignature(secret: string, timestamp: string | number, body: string): string {
@@ -17,6 +22,33 @@ export function blockActionsBody(overrides: Parameters<typeof blockActionsPayloa
   return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(overrides)) }).toString();
 }
 
+/** A form-encoded Cancel click on a root message. */
+export function cancelClickBody(overrides: Parameters<typeof cancelClickPayload>[0] = {}): string {
+  return new URLSearchParams({ payload: JSON.stringify(cancelClickPayload(overrides)) }).toString();
+}
+
+/** A JSON `event_callback` body carrying an `app_mention` (send with `contentType: 'application/json'`). */
+export function appMentionBody(...args: Parameters<typeof appMentionEnvelope>): string {
+  return JSON.stringify(appMentionEnvelope(...args));
+}
+
+/**
+ * Signs an Events API body as Slack delivers it: JSON, and on a redelivery `X-Slack-Retry-Num` and
+ * `X-Slack-Retry-Reason` (which are not signed; the body, with the same `event_id`, is).
+ */
+export function signedEventDelivery(
+  secret: string,
+  body: string,
+  retry?: { num: number; reason?: string },
+): SignOptions {
+  const headers: Record<string, string> = {};
+  if (retry) {
+    headers['x-slack-retry-num'] = String(retry.num);
+    headers['x-slack-retry-reason'] = retry.reason ?? 'http_timeout';
+  }
+  return { secret, body, contentType: 'application/json', headers };
+}
+
 export interface SignOptions {
   secret: string;
   body: string;
@@ -30,6 +62,8 @@ export interface SignOptions {
   duplicate?: Array<'signature' | 'timestamp'>;
   /** Default `application/x-www-form-urlencoded` (exactly: Bolt refuses `; charset=…`). */
   contentType?: string;
+  /** More headers to send as they are (e.g. `x-slack-retry-num`). */
+  headers?: Record<string, string>;
 }
 
 /** Header name → one value, or several values sent as separate header lines. */
@@ -40,6 +74,7 @@ export function signSlackRequest(options: SignOptions): SignedHeaders {
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const signature = slackSignature(options.signWith ?? options.secret, timestamp, options.body);
   const headers: SignedHeaders = {
+    ...options.headers,
     'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
   };
   const omit = options.omit ?? [];

@@ -64,11 +64,10 @@ describe('SlackNotifier against the fake Slack Web API', () => {
     updates.push(notifier.updateRoot(request, ts, { phase: 'done' }));
     await Promise.all(updates);
     const calls = fake.callsTo('chat.update');
-    expect(calls.length).toBe(2);
-    expect(calls[0]!.args.text).toContain('Creating');
-    expect(calls[1]!.args.text).toContain('Done');
-    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(150);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(calls.length).toBe(1);
+    expect(calls[0]!.args.text).toContain('Done');
+    // The final state does not wait out the interval (the job waits for it), it only waits for the send in flight.
+    expect(Date.now() - started).toBeLessThan(150);
     expect(fake.finalMessage('C0CHANNEL', ts)?.text).toContain('Done');
   });
 
