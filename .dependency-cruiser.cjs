@@ -22,14 +22,32 @@ module.exports = {
       from: { path: `^src/${a}` },
       to: { path: `^src/(${adapters.filter((b) => b !== a).join('|')}|main)` },
     })),
-    { name: 'only-slack-imports-slack-sdk', severity: 'error', from: { pathNot: ['^src/slack'] , path: '^src' }, to: { path: 'node_modules/@slack' } },
-    { name: 'only-queue-imports-bullmq', severity: 'error', from: { pathNot: ['^src/queue'], path: '^src' }, to: { path: 'node_modules/(bullmq|ioredis)' } },
-    { name: 'only-kube-imports-client-node', severity: 'error', from: { pathNot: ['^src/kube'], path: '^src' }, to: { path: 'node_modules/@kubernetes' } },
+    {
+      name: 'only-slack-imports-slack-sdk',
+      severity: 'error',
+      from: { pathNot: ['^src/slack'], path: '^src' },
+      to: { path: 'node_modules/@slack' },
+    },
+    {
+      name: 'only-queue-imports-bullmq',
+      severity: 'error',
+      from: { pathNot: ['^src/queue'], path: '^src' },
+      to: { path: 'node_modules/(bullmq|ioredis)' },
+    },
+    {
+      name: 'only-kube-imports-client-node',
+      severity: 'error',
+      from: { pathNot: ['^src/kube'], path: '^src' },
+      to: { path: 'node_modules/@kubernetes' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

@@ -20,10 +20,22 @@ interface Server {
 }
 
 async function startServer(kind: 'bare' | 'ours', prefix: string): Promise<Server> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF === kind ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'bench/serve-for-bench.ts', kind, prefix, SECRET], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CPU_PROF === kind ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--import',
+      'tsx',
+      'bench/serve-for-bench.ts',
+      kind,
+      prefix,
+      SECRET,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     if (line.startsWith('{')) return { port: (JSON.parse(line) as { port: number }).port, child };
@@ -33,27 +45,46 @@ async function startServer(kind: 'bare' | 'ours', prefix: string): Promise<Serve
 
 function signedBody(i: number): { body: string; headers: Record<string, string> } {
   const body = new URLSearchParams({
-    token: 'x', team_id: 'T0BENCH', team_domain: 'bench', channel_id: 'C0BENCH', channel_name: 'bench',
-    user_id: `U${i % 97}`, user_name: 'bench', command: '/debug',
+    token: 'x',
+    team_id: 'T0BENCH',
+    team_domain: 'bench',
+    channel_id: 'C0BENCH',
+    channel_name: 'bench',
+    user_id: `U${i % 97}`,
+    user_name: 'bench',
+    command: '/debug',
     text: `web-${i % 50} -n shop --image busybox:1.36 -- ps auxww`,
-    api_app_id: 'A0', response_url: 'http://127.0.0.1:9/none', trigger_id: `${i}.${randomUUID()}`,
+    api_app_id: 'A0',
+    response_url: 'http://127.0.0.1:9/none',
+    trigger_id: `${i}.${randomUUID()}`,
   }).toString();
   const ts = String(Math.floor(Date.now() / 1000));
   const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-  return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': sig, 'content-length': String(Buffer.byteLength(body)) } };
+  return {
+    body,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': ts,
+      'x-slack-signature': sig,
+      'content-length': String(Buffer.byteLength(body)),
+    },
+  };
 }
 
 function post(port: number, agent: Agent, i: number): Promise<number> {
   const { body, headers } = signedBody(i);
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const req = request({ host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
-        else resolve(Number(process.hrtime.bigint() - started) / 1e6);
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers, agent },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+          else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -79,7 +110,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-export async function benchAckLatency(): Promise<{ p50: [number, number]; p99: [number, number]; ratio: number }> {
+export async function benchAckLatency(): Promise<{
+  p50: [number, number];
+  p99: [number, number];
+  ratio: number;
+}> {
   const prefix = `bench-${randomUUID()}`;
   const bare = await startServer('bare', prefix);
   const ours = await startServer('ours', prefix);
@@ -102,7 +137,9 @@ export async function benchAckLatency(): Promise<{ p50: [number, number]; p99: [
     console.log(`ack latency, ${o.length} signed /debug commands each, concurrency ${CONCURRENCY}`);
     console.log(`  ours: p50 ${summary.p50[0].toFixed(2)} ms  p99 ${summary.p99[0].toFixed(2)} ms`);
     console.log(`  bare Bolt ack: p50 ${summary.p50[1].toFixed(2)} ms  p99 ${summary.p99[1].toFixed(2)} ms`);
-    console.log(`  p50 ratio ${(summary.p50[0] / summary.p50[1]).toFixed(2)}  p99 ratio ${summary.ratio.toFixed(2)} (goal ≤ 1.25)`);
+    console.log(
+      `  p50 ratio ${(summary.p50[0] / summary.p50[1]).toFixed(2)}  p99 ratio ${summary.ratio.toFixed(2)} (goal ≤ 1.25)`,
+    );
     return summary;
   } finally {
     bare.child.kill('SIGTERM');

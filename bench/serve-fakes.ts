@@ -38,7 +38,12 @@ const slack = await startFakeSlack();
 console.log(
   JSON.stringify({
     kube: kube.kubeConfigOptions(),
-    slack: { url: slack.url, token: slack.token, botId: slack.identity.botId, botUserId: slack.identity.botUserId },
+    slack: {
+      url: slack.url,
+      token: slack.token,
+      botId: slack.identity.botId,
+      botUserId: slack.identity.botUserId,
+    },
   }),
 );
 process.on('SIGTERM', () => process.exit(0));

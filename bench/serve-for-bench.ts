@@ -5,13 +5,19 @@
  */
 import bolt from '@slack/bolt';
 import { loadConfig } from '../src/config/load-config.js';
-import { startApp } from '../src/main/start-app.js';
 import { createLogger } from '../src/main/create-logger.js';
+import { startApp } from '../src/main/start-app.js';
 
 const [kind, prefix, secret] = process.argv.slice(2) as [string, string, string];
 
 if (kind === 'bare') {
-  const app = new bolt.App({ signingSecret: secret, token: 'xoxb-bench', botId: 'B0', botUserId: 'U0', tokenVerificationEnabled: false });
+  const app = new bolt.App({
+    signingSecret: secret,
+    token: 'xoxb-bench',
+    botId: 'B0',
+    botUserId: 'U0',
+    tokenVerificationEnabled: false,
+  });
   app.command('/debug', async ({ ack }) => {
     await ack({ response_type: 'ephemeral', text: 'ok' });
   });
@@ -29,7 +35,11 @@ if (kind === 'bare') {
     },
   });
   config.queue.prefix = prefix;
-  const app = await startApp(config, { logger: createLogger('silent'), slackBotId: 'B0', slackBotUserId: 'U0' });
+  const app = await startApp(config, {
+    logger: createLogger('silent'),
+    slackBotId: 'B0',
+    slackBotUserId: 'U0',
+  });
   console.log(JSON.stringify({ port: app.port }));
 }
 process.on('SIGTERM', () => process.exit(0));

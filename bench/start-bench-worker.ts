@@ -20,11 +20,21 @@ export interface BenchWorld {
 }
 
 /** Fakes in a child process, one real worker (BullMQ + Slack notifier + kube engine) in this one. */
-export async function startBenchWorld(fakes: Record<string, number>, concurrency: number, outputCapBytes?: number): Promise<BenchWorld> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/serve-fakes.ts', JSON.stringify(fakes)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let info: { kube: never; slack: { url: string; token: string; botId: string; botUserId: string } } | undefined;
+export async function startBenchWorld(
+  fakes: Record<string, number>,
+  concurrency: number,
+  outputCapBytes?: number,
+): Promise<BenchWorld> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/serve-fakes.ts', JSON.stringify(fakes)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let info:
+    | { kube: never; slack: { url: string; token: string; botId: string; botUserId: string } }
+    | undefined;
   for await (const line of createInterface({ input: child.stdout! })) {
     if (line.startsWith('{')) {
       info = JSON.parse(line);
@@ -35,15 +45,30 @@ export async function startBenchWorld(fakes: Record<string, number>, concurrency
   const prefix = `bench-${randomUUID()}`;
   const config = loadConfig({
     role: 'worker',
-    env: { SLACK_BOT_TOKEN: info.slack.token, SLACK_API_URL: info.slack.url, REDIS_URL, CONFIG_FILE: 'config/default.yaml' },
+    env: {
+      SLACK_BOT_TOKEN: info.slack.token,
+      SLACK_API_URL: info.slack.url,
+      REDIS_URL,
+      CONFIG_FILE: 'config/default.yaml',
+    },
   });
   config.queue.prefix = prefix;
   config.worker.concurrency = concurrency;
   if (outputCapBytes) config.debug.outputCapBytes = outputCapBytes;
-  const app = await startApp(config, { logger: createLogger('silent'), kube: { kubeConfigOptions: info.kube }, slackRetryConfig: { retries: 0 } });
+  const app = await startApp(config, {
+    logger: createLogger('silent'),
+    kube: { kubeConfigOptions: info.kube },
+    slackRetryConfig: { retries: 0 },
+  });
   const producer = createProducerConnection(REDIS_URL);
   await waitForRedis(producer);
-  const queue = new BullJobQueue({ connection: producer, queueName: config.queue.name, prefix, attempts: 1, backoffMs: 0 });
+  const queue = new BullJobQueue({
+    connection: producer,
+    queueName: config.queue.name,
+    prefix,
+    attempts: 1,
+    backoffMs: 0,
+  });
   return {
     app,
     queue,
@@ -71,7 +96,9 @@ export async function startBenchWorld(fakes: Record<string, number>, concurrency
         if ((counts.completed ?? 0) + (counts.failed ?? 0) >= n) {
           if (counts.failed) {
             const failed = await queue.queue.getFailed(0, 2);
-            throw new Error(`${counts.failed} jobs failed, e.g. ${failed.map((j) => j.failedReason).join('; ')}`);
+            throw new Error(
+              `${counts.failed} jobs failed, e.g. ${failed.map((j) => j.failedReason).join('; ')}`,
+            );
           }
           return;
         }

@@ -14,8 +14,14 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 export async function benchApiCalls(): Promise<void> {
   const kube = await startFakeKubeApi({ statusDelayMs: 0, startDelayMs: 0 }); // real processes: the wrapper's markers are real
   kube.addNamespace('bench');
-  const config = loadConfig({ role: 'worker', env: { SLACK_BOT_TOKEN: 'xoxb-x', CONFIG_FILE: 'config/default.yaml' } });
-  const podDebugger = createKubePodDebugger({ kubeConfigOptions: kube.kubeConfigOptions(), logger: createLogger('silent') });
+  const config = loadConfig({
+    role: 'worker',
+    env: { SLACK_BOT_TOKEN: 'xoxb-x', CONFIG_FILE: 'config/default.yaml' },
+  });
+  const podDebugger = createKubePodDebugger({
+    kubeConfigOptions: kube.kubeConfigOptions(),
+    logger: createLogger('silent'),
+  });
   const calls: number[] = [];
   for (let i = 0; i < 3; i++) {
     kube.addPod(aPod(`web-${i}`, 'bench'));
@@ -24,20 +30,37 @@ export async function benchApiCalls(): Promise<void> {
     await podDebugger.run(
       {
         request: {
-          id, requester: { userId: 'U', teamId: 'T' }, channelId: 'C', createdAt: new Date().toISOString(),
-          target: { namespace: 'bench', kind: 'pod', name: `web-${i}` }, image: 'busybox:1.36',
-          commands: [['ps', 'aux'], ['df', '-h'], ['cat', '/etc/resolv.conf']],
+          id,
+          requester: { userId: 'U', teamId: 'T' },
+          channelId: 'C',
+          createdAt: new Date().toISOString(),
+          target: { namespace: 'bench', kind: 'pod', name: `web-${i}` },
+          image: 'busybox:1.36',
+          commands: [
+            ['ps', 'aux'],
+            ['df', '-h'],
+            ['cat', '/etc/resolv.conf'],
+          ],
         },
-        containerName: deriveContainerName(id), startDeadlineMs: 5000, runDeadlineMs: 5000,
-        outputCapBytes: config.debug.outputCapBytes, maxContainersPerPod: 10, defaultProfile: 'general',
+        containerName: deriveContainerName(id),
+        startDeadlineMs: 5000,
+        runDeadlineMs: 5000,
+        outputCapBytes: config.debug.outputCapBytes,
+        maxContainersPerPod: 10,
+        defaultProfile: 'general',
       },
       {},
     );
     calls.push(kube.requests.length);
-    if (i === 0) console.log(`  first job (namespace not cached yet): ${kube.requests.map((r) => `${r.method} ${r.attributes.subresource || r.attributes.resource}`).join(', ')}`);
+    if (i === 0)
+      console.log(
+        `  first job (namespace not cached yet): ${kube.requests.map((r) => `${r.method} ${r.attributes.subresource || r.attributes.resource}`).join(', ')}`,
+      );
   }
   await kube.close();
-  console.log(`API calls per job (new container, 3 commands): first ${calls[0]}, then ${calls.slice(1).join(', ')} (goal ≤ 4; kubectl debug makes 4–5)`);
+  console.log(
+    `API calls per job (new container, 3 commands): first ${calls[0]}, then ${calls.slice(1).join(', ')} (goal ≤ 4; kubectl debug makes 4–5)`,
+  );
 }
 
 export async function benchThroughput(): Promise<void> {
@@ -60,7 +83,9 @@ export async function benchThroughput(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const cpuMsPerJob = (used.user + used.system) / 1000 / jobs;
-    console.log(`throughput: ${jobs} jobs through one worker (concurrency 50, zero-latency fakes): ${(jobs / seconds).toFixed(0)} jobs/s in ${seconds.toFixed(2)} s (goal ≥ 200 jobs/s); worker CPU ${cpuMsPerJob.toFixed(2)} ms per job`);
+    console.log(
+      `throughput: ${jobs} jobs through one worker (concurrency 50, zero-latency fakes): ${(jobs / seconds).toFixed(0)} jobs/s in ${seconds.toFixed(2)} s (goal ≥ 200 jobs/s); worker CPU ${cpuMsPerJob.toFixed(2)} ms per job`,
+    );
   } finally {
     await w.stop();
   }
@@ -75,7 +100,9 @@ export async function benchConcurrency(): Promise<void> {
     await w.waitForCompleted(jobs);
     const seconds = (performance.now() - started) / 1000;
     const ideal = (jobs / 50) * 1;
-    console.log(`concurrency: ${jobs} jobs whose containers take 1 s to start, concurrency 50: ${seconds.toFixed(2)} s vs ideal ${ideal} s = ${(seconds / ideal).toFixed(2)}× (goal ≤ 1.2×)`);
+    console.log(
+      `concurrency: ${jobs} jobs whose containers take 1 s to start, concurrency 50: ${seconds.toFixed(2)} s vs ideal ${ideal} s = ${(seconds / ideal).toFixed(2)}× (goal ≤ 1.2×)`,
+    );
   } finally {
     await w.stop();
   }
@@ -92,7 +119,9 @@ export async function benchMemory(): Promise<void> {
       await w.enqueue(50);
       await w.waitForCompleted(50);
       peak = Math.max(peak, process.memoryUsage().rss);
-      console.log(`memory: 50 concurrent jobs × ${mb(outputBytes)} MB output each: worker peak RSS ${mb(peak)} MB (goal ≤ 200 MB, flat as output grows)`);
+      console.log(
+        `memory: 50 concurrent jobs × ${mb(outputBytes)} MB output each: worker peak RSS ${mb(peak)} MB (goal ≤ 200 MB, flat as output grows)`,
+      );
     } finally {
       clearInterval(timer);
       await w.stop();

@@ -25,7 +25,12 @@ export const fileConfigSchema = z
       .object({
         startDeadlineSeconds: z.number().int().positive().max(3600).default(120),
         runDeadlineSeconds: z.number().int().positive().max(3600).default(300),
-        outputCapBytes: z.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024),
+        outputCapBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
         maxContainersPerPod: z.number().int().positive().max(1000).default(10),
         kubeRequestTimeoutMs: z.number().int().positive().default(10_000),
       })

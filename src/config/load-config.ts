@@ -40,7 +40,11 @@ export interface LoadConfigInput {
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** defaults → YAML file → environment; every problem is collected before failing. */
-export function loadConfig({ env = process.env, role = 'all', readFile = readUtf8 }: LoadConfigInput = {}): AppConfig {
+export function loadConfig({
+  env = process.env,
+  role = 'all',
+  readFile = readUtf8,
+}: LoadConfigInput = {}): AppConfig {
   const problems: string[] = [];
   const configFile = env.CONFIG_FILE || 'config/default.yaml';
 
@@ -48,14 +52,18 @@ export function loadConfig({ env = process.env, role = 'all', readFile = readUtf
   try {
     raw = parseYaml(readFile(configFile)) ?? {};
   } catch (error) {
-    problems.push(`CONFIG_FILE ${configFile}: cannot read it (${(error as Error).message.split('\n')[0]}); point CONFIG_FILE at a readable YAML file`);
+    problems.push(
+      `CONFIG_FILE ${configFile}: cannot read it (${(error as Error).message.split('\n')[0]}); point CONFIG_FILE at a readable YAML file`,
+    );
   }
   const file = fileConfigSchema.safeParse(raw);
   if (!file.success) problems.push(...describeIssues(file.error.issues, configFile));
   // Fail closed: without an explicit policy section nothing may run.
   const policyRaw = (raw as { policy?: unknown } | null)?.policy;
   if (policyRaw === undefined || policyRaw === null) {
-    problems.push(`${configFile}: the policy section is missing; copy it from config/default.yaml and adapt it (nothing runs without a policy)`);
+    problems.push(
+      `${configFile}: the policy section is missing; copy it from config/default.yaml and adapt it (nothing runs without a policy)`,
+    );
   }
   const policy = debugPolicySchema.safeParse(policyRaw ?? {});
   if (!policy.success) problems.push(...describeIssues(policy.error.issues, `${configFile} policy`));
@@ -65,20 +73,29 @@ export function loadConfig({ env = process.env, role = 'all', readFile = readUtf
   const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
   const appToken = env.SLACK_APP_TOKEN || undefined;
   if (!botToken.startsWith('xoxb-')) {
-    problems.push('SLACK_BOT_TOKEN: set it to the bot token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page');
+    problems.push(
+      'SLACK_BOT_TOKEN: set it to the bot token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page',
+    );
   }
   if (needsSlackIn && !appToken && signingSecret.trim() === '') {
-    problems.push('SLACK_SIGNING_SECRET: set it to the signing secret from "Basic Information" (HTTP mode needs it)');
+    problems.push(
+      'SLACK_SIGNING_SECRET: set it to the signing secret from "Basic Information" (HTTP mode needs it)',
+    );
   }
   if (appToken && !appToken.startsWith('xapp-')) {
-    problems.push('SLACK_APP_TOKEN: must be an app-level token (xapp-…) with connections:write, or unset for HTTP mode');
+    problems.push(
+      'SLACK_APP_TOKEN: must be an app-level token (xapp-…) with connections:write, or unset for HTTP mode',
+    );
   }
   const port = Number(env.PORT ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: "${env.PORT}" is not a TCP port (0–65535)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT: "${env.PORT}" is not a TCP port (0–65535)`);
   const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL: "${redisUrl}" must start with redis:// or rediss://`);
+  if (!/^rediss?:\/\//.test(redisUrl))
+    problems.push(`REDIS_URL: "${redisUrl}" must start with redis:// or rediss://`);
   const logLevel = env.LOG_LEVEL || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   if (env.SLACK_API_URL && !/^https?:\/\//.test(env.SLACK_API_URL)) {
     problems.push('SLACK_API_URL: must be an http(s) URL such as https://slack.com/api/');
   }

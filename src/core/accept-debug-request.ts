@@ -26,7 +26,9 @@ export interface AcceptDeps {
   /** Pure policy check (src/policy), injected so core stays free of it. */
   evaluatePolicy: (request: DebugRequest) => PolicyDecision;
   /** Expands `--preset`; returns undefined for an unknown preset. */
-  expandPreset?: (name: string) => { commands: string[][]; image?: string; profile?: DebugRequest['profile'] } | undefined;
+  expandPreset?: (
+    name: string,
+  ) => { commands: string[][]; image?: string; profile?: DebugRequest['profile'] } | undefined;
 }
 
 export type AcceptResult =
@@ -44,7 +46,11 @@ export async function acceptDebugRequest(
   origin: CommandOrigin,
   deps: AcceptDeps,
 ): Promise<AcceptResult> {
-  const base = { userId: origin.requester.userId, teamId: origin.requester.teamId, channelId: origin.channelId };
+  const base = {
+    userId: origin.requester.userId,
+    teamId: origin.requester.teamId,
+    channelId: origin.channelId,
+  };
   let commands = input.commands;
   let image = input.image;
   let profile = input.profile;
@@ -52,7 +58,10 @@ export async function acceptDebugRequest(
     const preset = deps.expandPreset?.(input.preset);
     if (!preset) {
       await deps.audit.record({ ...base, event: 'rejected_input', reason: `unknown preset ${input.preset}` });
-      return { status: 'rejected', message: `There is no preset called "${input.preset}". Try \`/debug presets\`.` };
+      return {
+        status: 'rejected',
+        message: `There is no preset called "${input.preset}". Try \`/debug presets\`.`,
+      };
     }
     if (commands.length === 0) commands = preset.commands;
     image ??= preset.image;

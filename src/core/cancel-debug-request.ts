@@ -37,7 +37,10 @@ export async function cancelDebugRequest(input: CancelInput, deps: CancelDeps): 
     approvers.includes(input.userId);
   if (!allowed) {
     await deps.audit.record({ ...base, event: 'cancel_refused', reason: 'not_requester' });
-    return { ok: false, message: 'Only the person who asked for this request (or an approver) can cancel it.' };
+    return {
+      ok: false,
+      message: 'Only the person who asked for this request (or an approver) can cancel it.',
+    };
   }
   const result = await deps.control.cancel(input.requestId, input.userId);
   if (result.status === 'already_finished') {

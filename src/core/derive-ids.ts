@@ -28,7 +28,9 @@ export function deriveContainerName(requestId: string): string {
 export const CONTAINER_PREFIX = 'dbg-';
 
 /** sha256 over what will run: target, image, profile and the exact argv. Approvals and audit bind to it. */
-export function digestRequest(request: Pick<DebugRequest, 'target' | 'image' | 'profile' | 'commands'>): string {
+export function digestRequest(
+  request: Pick<DebugRequest, 'target' | 'image' | 'profile' | 'commands'>,
+): string {
   const canonical = JSON.stringify([
     request.target.namespace,
     request.target.kind,

@@ -34,7 +34,9 @@ export class DebugError extends Error {
     userMessage: string,
     options: { retryable?: boolean; cause?: unknown; retryAfterSeconds?: number; detail?: string } = {},
   ) {
-    super(options.detail ? `${code}: ${options.detail}` : `${code}: ${userMessage}`, { cause: options.cause });
+    super(options.detail ? `${code}: ${options.detail}` : `${code}: ${userMessage}`, {
+      cause: options.cause,
+    });
     this.code = code;
     this.userMessage = userMessage;
     this.retryable = options.retryable ?? false;

@@ -60,7 +60,10 @@ export interface DebugPlan {
  * start and run deadlines come back as an outcome so partial output is kept.
  */
 export interface PodDebugger {
-  run(plan: DebugPlan, hooks: { onProgress?: (p: DebugProgress) => void; signal?: AbortSignal }): Promise<DebugOutcome>;
+  run(
+    plan: DebugPlan,
+    hooks: { onProgress?: (p: DebugProgress) => void; signal?: AbortSignal },
+  ): Promise<DebugOutcome>;
 }
 
 /** Audit trail: one record per state change. */

@@ -56,7 +56,10 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
   const cancelledBy = await deps.cancelledBy?.(request.id);
   let rootId = ctx.state.rootId;
   if (!rootId) {
-    rootId = await deps.notifier.postRoot(request, cancelledBy ? cancelledNotice(cancelledBy) : { phase: 'creating' });
+    rootId = await deps.notifier.postRoot(
+      request,
+      cancelledBy ? cancelledNotice(cancelledBy) : { phase: 'creating' },
+    );
     await ctx.saveState({ rootId });
   }
   if (cancelledBy) {
@@ -65,9 +68,15 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
     return { status: 'cancelled', containerName };
   }
   const status = (s: RequestStatus) =>
-    deps.notifier.updateRoot(request, rootId, s).catch((err: unknown) => log.warn({ err }, 'root update failed'));
+    deps.notifier
+      .updateRoot(request, rootId, s)
+      .catch((err: unknown) => log.warn({ err }, 'root update failed'));
 
-  await deps.audit.record({ ...auditBase, event: 'started', reason: ctx.attempt > 1 ? `attempt ${ctx.attempt}` : undefined });
+  await deps.audit.record({
+    ...auditBase,
+    event: 'started',
+    reason: ctx.attempt > 1 ? `attempt ${ctx.attempt}` : undefined,
+  });
   let outcome: DebugOutcome;
   try {
     outcome = await deps.podDebugger.run(
@@ -83,7 +92,12 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
     }
     log.warn({ err: error, code: error.code }, 'debug request failed');
     await deps.audit.record({ ...auditBase, event: 'failed', reason: error.code });
-    await finish(ctx, deps, rootId, await deps.buildTranscript(transcriptInput(deps, request, undefined, error.userMessage)));
+    await finish(
+      ctx,
+      deps,
+      rootId,
+      await deps.buildTranscript(transcriptInput(deps, request, undefined, error.userMessage)),
+    );
     return { status: 'failed', containerName };
   }
 
@@ -95,7 +109,11 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
   const transcript = await deps.buildTranscript(transcriptInput(deps, request, outcome));
   // A command that exits non-zero is a finding, not a failure of the bot: the request is done.
   await finish(ctx, deps, rootId, transcript, outcome.state === 'completed' ? 'done' : undefined);
-  await deps.audit.record({ ...auditBase, event: transcript.outcome === 'failed' ? 'failed' : 'finished', reason: transcript.outcome });
+  await deps.audit.record({
+    ...auditBase,
+    event: transcript.outcome === 'failed' ? 'failed' : 'finished',
+    reason: transcript.outcome,
+  });
   return { status: transcript.outcome, containerName };
 }
 
@@ -124,5 +142,8 @@ async function finish(
     await ctx.saveState({ transcriptPosted: true });
   }
   const phase = finalPhase ?? (transcript.outcome === 'succeeded' ? 'done' : transcript.outcome);
-  await deps.notifier.updateRoot(ctx.request, rootId, { phase, ...(transcript.reason ? { detail: transcript.reason } : {}) });
+  await deps.notifier.updateRoot(ctx.request, rootId, {
+    phase,
+    ...(transcript.reason ? { detail: transcript.reason } : {}),
+  });
 }

@@ -1,56 +1,94 @@
-import { type AcceptDeps, acceptDebugRequest } from '../core/accept-debug-request.js';
-import type { AuditLog } from '../core/ports.js';
-import type { SlackCommandInput } from '../slack/register-command-listeners.js';
+import { type AcceptDeps, acceptDebugRequest, type CommandOrigin } from '../core/accept-debug-request.js';
+import { cancelDebugRequest } from '../core/cancel-debug-request.js';
+import type { AuditLog, RequestControl } from '../core/ports.js';
 import type { ParseLimits } from '../slack/parse-debug-command.js';
 import { parseDebugCommand } from '../slack/parse-debug-command.js';
 import {
+  renderCancelRefusedReply,
   renderDuplicateReply,
   renderQueuedReply,
   renderRefusedReply,
 } from '../slack/render-command-reply.js';
+import { renderNotice } from '../slack/render-notice.js';
 import { type PresetSummary, renderPresetList, renderUsage } from '../slack/render-usage.js';
+import type { SlackAppHandlers, SlackCommandInput, SlackMentionInput } from '../slack/slack-app-handlers.js';
 import type { SlackReply } from '../slack/slack-message.js';
 
 export interface CommandHandlerDeps extends AcceptDeps {
   audit: AuditLog;
+  control: RequestControl;
   presets: PresetSummary[];
   parseLimits?: Partial<ParseLimits>;
 }
 
-/** `/debug` text → ephemeral reply: parse (pure) → accept (policy + enqueue) → render. */
-export function createDebugCommandHandler(deps: CommandHandlerDeps) {
-  return async function onDebugCommand(input: SlackCommandInput): Promise<SlackReply> {
-    const parsed = parseDebugCommand(input.text, deps.parseLimits);
+/** The Slack handlers: parse (pure) → use case → render. No business logic of their own. */
+export function createSlackHandlers(deps: CommandHandlerDeps): Required<SlackAppHandlers> {
+  async function handleText(
+    text: string,
+    origin: CommandOrigin,
+  ): Promise<{ reply: SlackReply; status: string }> {
+    const parsed = parseDebugCommand(text, deps.parseLimits);
     switch (parsed.kind) {
       case 'help':
-        return renderUsage();
+        return { reply: renderUsage(), status: 'help' };
       case 'presets':
-        return renderPresetList(deps.presets);
+        return { reply: renderPresetList(deps.presets), status: 'help' };
       case 'audit':
-        return renderRefusedReply('Reading the audit trail from Slack is not available yet; use the Redis stream (see README).');
+        return {
+          reply: renderRefusedReply(
+            'Reading the audit trail from Slack is not available yet; it is in the Redis stream (see README).',
+          ),
+          status: 'help',
+        };
       case 'error':
         await deps.audit.record({
           event: 'rejected_input',
-          userId: input.userId,
-          teamId: input.teamId,
-          channelId: input.channelId,
+          userId: origin.requester.userId,
+          teamId: origin.requester.teamId,
+          channelId: origin.channelId,
           reason: parsed.message.slice(0, 200),
         });
-        return renderUsage(parsed.message);
+        return { reply: renderUsage(parsed.message), status: 'rejected' };
       case 'debug': {
-        const result = await acceptDebugRequest(
-          parsed.input,
-          {
-            requester: { userId: input.userId, teamId: input.teamId, userName: input.userName },
-            channelId: input.channelId,
-            deliveryId: input.triggerId,
-          },
-          deps,
-        );
-        if (result.status === 'queued') return renderQueuedReply(result.request.id);
-        if (result.status === 'duplicate') return renderDuplicateReply(result.request.id);
-        return renderRefusedReply(result.message);
+        const result = await acceptDebugRequest(parsed.input, origin, deps);
+        if (result.status === 'queued')
+          return { reply: renderQueuedReply(result.request.id), status: 'queued' };
+        if (result.status === 'duplicate')
+          return { reply: renderDuplicateReply(result.request.id), status: 'duplicate' };
+        return { reply: renderRefusedReply(result.message), status: result.status };
       }
     }
+  }
+
+  return {
+    async onDebugCommand(input: SlackCommandInput) {
+      const origin = {
+        requester: { userId: input.userId, teamId: input.teamId, userName: input.userName },
+        channelId: input.channelId,
+        deliveryId: input.triggerId,
+      };
+      return (await handleText(input.text, origin)).reply;
+    },
+    async onMention(input: SlackMentionInput) {
+      const origin = {
+        requester: { userId: input.userId, teamId: input.teamId },
+        channelId: input.channelId,
+        threadTs: input.threadTs,
+        deliveryId: input.eventId,
+      };
+      const { reply, status } = await handleText(input.text, origin);
+      // A redelivered event must not answer twice; a queued request answers with its own root message.
+      if (status === 'duplicate') return undefined;
+      return status === 'queued' ? { ...reply, ephemeral: true } : reply;
+    },
+    async onCancel(input) {
+      const answer = await cancelDebugRequest(
+        { requestId: input.requestId, userId: input.userId, teamId: input.teamId },
+        { control: deps.control, audit: deps.audit },
+      );
+      return answer.ok
+        ? { ...renderNotice(answer.message), ephemeral: true }
+        : renderCancelRefusedReply(answer.message);
+    },
   };
 }

@@ -19,7 +19,11 @@ export function parseCliArgs(argv: string[]): CliCommand {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
-    const value = arg.startsWith('--role=') ? arg.slice('--role='.length) : arg === '--role' ? argv[++i] : undefined;
+    const value = arg.startsWith('--role=')
+      ? arg.slice('--role='.length)
+      : arg === '--role'
+        ? argv[++i]
+        : undefined;
     if (value === undefined) return { kind: 'error', message: `unknown argument "${arg}"` };
     if (value !== 'bot' && value !== 'worker' && value !== 'all') {
       return { kind: 'error', message: `--role must be bot, worker or all (got "${value ?? ''}")` };

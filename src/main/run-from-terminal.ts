@@ -13,11 +13,20 @@ import { createLogger } from './create-logger.js';
  * the current kubeconfig context, with no Slack and no Redis. Prints the transcript; exit code = the
  * last command's (1 when the request failed before a command ran, 2 for bad input).
  */
-export async function runFromTerminal(words: string[], env: NodeJS.ProcessEnv, out = process.stdout): Promise<number> {
-  const config = loadConfig({ env: { SLACK_BOT_TOKEN: 'xoxb-unused', SLACK_SIGNING_SECRET: 'unused', ...env }, role: 'worker' });
+export async function runFromTerminal(
+  words: string[],
+  env: NodeJS.ProcessEnv,
+  out = process.stdout,
+): Promise<number> {
+  const config = loadConfig({
+    env: { SLACK_BOT_TOKEN: 'xoxb-unused', SLACK_SIGNING_SECRET: 'unused', ...env },
+    role: 'worker',
+  });
   const parsed = parseDebugCommand(words.map(quoteWord).join(' '));
   if (parsed.kind !== 'debug') {
-    out.write(`${parsed.kind === 'error' ? parsed.message : 'usage: k8s-debug-bot run <pod> [-n NS] [--image IMAGE] [-c CONTAINER] [--profile P] -- CMD…'}\n`);
+    out.write(
+      `${parsed.kind === 'error' ? parsed.message : 'usage: k8s-debug-bot run <pod> [-n NS] [--image IMAGE] [-c CONTAINER] [--profile P] -- CMD…'}\n`,
+    );
     return 2;
   }
   const preset = parsed.input.preset ? config.presets[parsed.input.preset] : undefined;
@@ -28,7 +37,9 @@ export async function runFromTerminal(words: string[], env: NodeJS.ProcessEnv, o
     channelId: 'terminal',
     target: { ...parsed.input.target, namespace: parsed.input.target.namespace ?? config.defaults.namespace },
     image: parsed.input.image ?? preset?.image ?? config.defaults.image,
-    ...(parsed.input.profile ?? preset?.profile ? { profile: parsed.input.profile ?? preset?.profile } : {}),
+    ...((parsed.input.profile ?? preset?.profile)
+      ? { profile: parsed.input.profile ?? preset?.profile }
+      : {}),
     commands: parsed.input.commands.length > 0 ? parsed.input.commands : (preset?.commands ?? []),
     createdAt: new Date().toISOString(),
   };
@@ -55,7 +66,11 @@ export async function runFromTerminal(words: string[], env: NodeJS.ProcessEnv, o
     );
     transcript = await buildTranscript({ request, outcome, cluster: config.cluster.name });
   } catch (error) {
-    transcript = await buildTranscript({ request, failure: toDebugError(error).userMessage, cluster: config.cluster.name });
+    transcript = await buildTranscript({
+      request,
+      failure: toDebugError(error).userMessage,
+      cluster: config.cluster.name,
+    });
   }
   out.write(renderPlainTranscript(transcript));
   if (transcript.commands.length === 0) return 1;
@@ -73,7 +88,11 @@ export function renderPlainTranscript(t: Transcript): string {
     `container ${t.containerName || '-'}  outcome ${t.outcome}${t.reason ? `: ${t.reason}` : ''}`,
   ];
   for (const c of t.commands) {
-    lines.push('', `$ ${c.argv.join(' ')}   [exit ${c.exitCode ?? '?'}, ${c.durationMs ?? '?'} ms${c.truncated ? ', truncated' : ''}]`, c.output.trimEnd());
+    lines.push(
+      '',
+      `$ ${c.argv.join(' ')}   [exit ${c.exitCode ?? '?'}, ${c.durationMs ?? '?'} ms${c.truncated ? ', truncated' : ''}]`,
+      c.output.trimEnd(),
+    );
   }
   lines.push('', ...t.notes, `secrets redacted: ${t.redactions}`, '');
   return lines.join('\n');

@@ -1,16 +1,21 @@
 import type { AppConfig } from '../config/load-config.js';
-import { processDebugJob } from '../core/process-debug-job.js';
 import type { Clock, Logger } from '../core/ports.js';
+import { processDebugJob } from '../core/process-debug-job.js';
 import { createKubePodDebugger, type KubeSource } from '../kube/create-kube-debugger.js';
 import { evaluateRequest } from '../policy/evaluate-request.js';
 import { BullJobQueue } from '../queue/bullmq-job-queue.js';
-import { createProducerConnection, createWorkerConnection, waitForRedis } from '../queue/create-redis-connection.js';
+import {
+  createProducerConnection,
+  createWorkerConnection,
+  waitForRedis,
+} from '../queue/create-redis-connection.js';
 import { RedisAuditLog } from '../queue/redis-audit-log.js';
+import { cancelKeys, RedisRequestControl } from '../queue/redis-request-control.js';
 import { startDebugWorker } from '../queue/start-debug-worker.js';
 import { createSlackApp } from '../slack/create-slack-app.js';
 import { createSlackNotifier, type SlackRetryConfig } from '../slack/create-slack-notifier.js';
 import { buildTranscript } from '../transcript/build-transcript.js';
-import { createDebugCommandHandler } from './handle-debug-command.js';
+import { createSlackHandlers } from './handle-debug-command.js';
 
 /** Test and embedding hooks: everything else comes from the validated config. */
 export interface StartOverrides {
@@ -39,22 +44,42 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
   const auditKey = `${config.queue.prefix}:audit`;
 
   const producer = createProducerConnection(config.redisUrl);
-  producer.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis (producer) connection error'));
+  producer.on('error', (err) =>
+    logger.warn({ err: { message: err.message } }, 'redis (producer) connection error'),
+  );
   stops.push(async () => producer.disconnect());
-  if (!(await waitForRedis(producer, 5000))) logger.warn({ redisUrl: config.redisUrl }, 'redis not reachable yet; requests will be refused until it is');
-  const audit = new RedisAuditLog({ connection: producer, key: auditKey, maxLength: config.audit.streamMaxLength, logger, clock });
+  if (!(await waitForRedis(producer, 5000)))
+    logger.warn(
+      { redisUrl: config.redisUrl },
+      'redis not reachable yet; requests will be refused until it is',
+    );
+  const audit = new RedisAuditLog({
+    connection: producer,
+    key: auditKey,
+    maxLength: config.audit.streamMaxLength,
+    logger,
+    clock,
+  });
+
+  const queue = new BullJobQueue({
+    connection: producer,
+    queueName: config.queue.name,
+    prefix: config.queue.prefix,
+    attempts: config.worker.attempts,
+    backoffMs: config.worker.backoffMs,
+  });
+  stops.unshift(() => queue.close());
+  const control = new RedisRequestControl({
+    connection: producer,
+    queue: queue.queue,
+    prefix: config.queue.prefix,
+    queueName: config.queue.name,
+  });
 
   let port: number | undefined;
   if (config.role !== 'worker') {
-    const queue = new BullJobQueue({
-      connection: producer,
-      queueName: config.queue.name,
-      prefix: config.queue.prefix,
-      attempts: config.worker.attempts,
-      backoffMs: config.worker.backoffMs,
-    });
-    stops.unshift(() => queue.close());
-    const handler = createDebugCommandHandler({
+    const handlers = createSlackHandlers({
+      control,
       queue,
       audit,
       clock,
@@ -62,7 +87,11 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
       defaults: config.defaults,
       evaluatePolicy: (request) => evaluateRequest(request, config.policy),
       expandPreset: (name) => config.presets[name],
-      presets: Object.entries(config.presets).map(([name, p]) => ({ name, description: p.description, commands: p.commands })),
+      presets: Object.entries(config.presets).map(([name, p]) => ({
+        name,
+        description: p.description,
+        commands: p.commands,
+      })),
     });
     const slack = createSlackApp({
       signingSecret: config.slack.signingSecret,
@@ -74,7 +103,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
       ...(overrides.slackBotUserId ? { botUserId: overrides.slackBotUserId } : {}),
       port: config.port,
       logger,
-      handlers: { onDebugCommand: handler },
+      handlers,
       healthCheck: () => producer.status === 'ready',
     });
     await slack.start();
@@ -85,12 +114,16 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
 
   if (config.role !== 'bot') {
     const workerConnection = createWorkerConnection(config.redisUrl);
-    workerConnection.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis (worker) connection error'));
+    workerConnection.on('error', (err) =>
+      logger.warn({ err: { message: err.message } }, 'redis (worker) connection error'),
+    );
     const notifier = createSlackNotifier({
       token: config.slack.botToken,
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
       ...(overrides.slackRetryConfig ? { retryConfig: overrides.slackRetryConfig } : {}),
-      ...(overrides.notifierUpdateIntervalMs === undefined ? {} : { updateIntervalMs: overrides.notifierUpdateIntervalMs }),
+      ...(overrides.notifierUpdateIntervalMs === undefined
+        ? {}
+        : { updateIntervalMs: overrides.notifierUpdateIntervalMs }),
       logger,
     });
     const podDebugger = createKubePodDebugger({
@@ -107,6 +140,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
       lockDurationMs: config.worker.lockDurationMs,
       stalledIntervalMs: config.worker.stalledIntervalMs,
       maxStalledCount: config.worker.maxStalledCount,
+      cancelChannel: cancelKeys(config.queue.prefix, config.queue.name).channel,
       logger,
       process: (ctx) =>
         processDebugJob(ctx, {
@@ -116,6 +150,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
           audit,
           logger,
           cluster: config.cluster.name,
+          cancelledBy: (id) => control.cancelledBy(id),
           settings: {
             startDeadlineMs: config.debug.startDeadlineSeconds * 1000,
             runDeadlineMs: config.debug.runDeadlineSeconds * 1000,
@@ -125,7 +160,12 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
           },
         }),
       onGaveUp: async (request, state, reason) => {
-        await audit.record({ event: 'failed', requestId: request.id, userId: request.requester.userId, reason: `gave up: ${reason.slice(0, 200)}` });
+        await audit.record({
+          event: 'failed',
+          requestId: request.id,
+          userId: request.requester.userId,
+          reason: `gave up: ${reason.slice(0, 200)}`,
+        });
         const transcript = await buildTranscript({
           request,
           failure: `The job failed for good after repeated attempts. The debug container may exist in pod ${request.target.namespace}/${request.target.name}.`,
@@ -147,7 +187,8 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
   return {
     ...(port === undefined ? {} : { port }),
     async stop() {
-      for (const stop of stops) await stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+      for (const stop of stops)
+        await stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
     },
   };
 }

@@ -43,7 +43,13 @@ export class BullJobQueue implements JobQueue {
   async enqueue(request: DebugRequest): Promise<EnqueueResult> {
     return withTimeout(this.options.timeoutMs ?? 2000, async () => {
       const key = `${this.options.prefix}:${this.options.queueName}:request:${request.id}`;
-      const claimed = await this.options.connection.set(key, '1', 'EX', this.options.dedupeTtlSeconds ?? 86_400, 'NX');
+      const claimed = await this.options.connection.set(
+        key,
+        '1',
+        'EX',
+        this.options.dedupeTtlSeconds ?? 86_400,
+        'NX',
+      );
       if (claimed !== 'OK') return { status: 'duplicate' } as const;
       try {
         const data: DebugJobData = { v: 1, request, state: {} };

@@ -23,7 +23,14 @@ export class RedisAuditLog implements AuditLog {
     const fields = Object.entries(record).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
     this.options.logger.info({ audit: record }, 'audit');
     try {
-      await this.options.connection.xadd(this.options.key, 'MAXLEN', '~', String(this.options.maxLength), '*', ...fields);
+      await this.options.connection.xadd(
+        this.options.key,
+        'MAXLEN',
+        '~',
+        String(this.options.maxLength),
+        '*',
+        ...fields,
+      );
     } catch (err) {
       this.options.logger.warn({ err, audit: record }, 'audit stream write failed');
     }
@@ -32,12 +39,21 @@ export class RedisAuditLog implements AuditLog {
   /** Newest first; filtered by request id when given. */
   async read(options: { requestId?: string; limit?: number } = {}): Promise<AuditRecord[]> {
     const limit = options.limit ?? 50;
-    const entries = await this.options.connection.xrevrange(this.options.key, '+', '-', 'COUNT', options.requestId ? 5000 : limit);
+    const entries = await this.options.connection.xrevrange(
+      this.options.key,
+      '+',
+      '-',
+      'COUNT',
+      options.requestId ? 5000 : limit,
+    );
     const records = entries.map(([, fields]) => {
       const record: Record<string, string> = {};
       for (let i = 0; i < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
       return record as unknown as AuditRecord;
     });
-    return (options.requestId ? records.filter((r) => r.requestId === options.requestId) : records).slice(0, limit);
+    return (options.requestId ? records.filter((r) => r.requestId === options.requestId) : records).slice(
+      0,
+      limit,
+    );
   }
 }

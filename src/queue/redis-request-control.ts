@@ -21,7 +21,12 @@ export class RedisRequestControl implements RequestControl {
   private readonly keys: ReturnType<typeof cancelKeys>;
 
   constructor(
-    private readonly options: { connection: Redis; queue: Queue<DebugJobData>; prefix: string; queueName: string },
+    private readonly options: {
+      connection: Redis;
+      queue: Queue<DebugJobData>;
+      prefix: string;
+      queueName: string;
+    },
   ) {
     this.keys = cancelKeys(options.prefix, options.queueName);
   }

@@ -2,8 +2,8 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isDebugError } from '../core/errors.js';
 import type { DebugRequest } from '../core/model.js';
-import type { JobContext, JobResult, JobState } from '../core/process-debug-job.js';
 import type { Logger } from '../core/ports.js';
+import type { JobContext, JobResult, JobState } from '../core/process-debug-job.js';
 import { type DebugJobData, debugJobSchema } from './job-contract.js';
 
 export interface DebugWorkerOptions {
@@ -42,13 +42,18 @@ export function startDebugWorker(options: DebugWorkerOptions): Worker<DebugJobDa
   if (options.cancelChannel) listenForCancels(worker, options);
   worker.on('failed', (job, err) => {
     if (!job || !options.onGaveUp) return;
-    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/.test(err.message);
+    const final =
+      err instanceof UnrecoverableError ||
+      job.attemptsMade >= (job.opts.attempts ?? 1) ||
+      /stalled/.test(err.message);
     if (!final) return;
     const parsed = debugJobSchema.safeParse(job.data);
     if (!parsed.success) return;
-    options.onGaveUp(parsed.data.request as DebugRequest, parsed.data.state, err.message).catch((e: unknown) =>
-      options.logger.error({ err: e, jobId: job.id }, 'could not report a failed job'),
-    );
+    options
+      .onGaveUp(parsed.data.request as DebugRequest, parsed.data.state, err.message)
+      .catch((e: unknown) =>
+        options.logger.error({ err: e, jobId: job.id }, 'could not report a failed job'),
+      );
   });
   return worker;
 }
@@ -59,7 +64,8 @@ async function runJob(
   signal: AbortSignal | undefined,
 ): Promise<JobResult> {
   const parsed = debugJobSchema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`malformed job payload: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new UnrecoverableError(`malformed job payload: ${parsed.error.issues[0]?.message}`);
   const data = parsed.data;
   const ctx: JobContext = {
     request: data.request as DebugRequest,
@@ -83,7 +89,9 @@ async function runJob(
 /** Each worker process subscribes; only the one holding the job has something to abort. */
 function listenForCancels(worker: Worker<DebugJobData, JobResult>, options: DebugWorkerOptions): void {
   const subscriber = options.connection.duplicate();
-  subscriber.on('error', (err) => options.logger.warn({ err: { message: err.message } }, 'cancel subscriber error'));
+  subscriber.on('error', (err) =>
+    options.logger.warn({ err: { message: err.message } }, 'cancel subscriber error'),
+  );
   void subscriber.subscribe(options.cancelChannel!);
   subscriber.on('message', (_channel, requestId: string) => {
     if (worker.cancelJob(requestId, 'cancelled')) options.logger.info({ requestId }, 'running job cancelled');

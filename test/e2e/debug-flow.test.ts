@@ -11,7 +11,10 @@ function textOf(message: { text?: string; blocks?: unknown[] } | undefined): str
 }
 
 async function jobCount(system: System): Promise<number> {
-  const queue = new Queue(system.config.queue.name, { connection: { url: REDIS_URL }, prefix: system.prefix });
+  const queue = new Queue(system.config.queue.name, {
+    connection: { url: REDIS_URL },
+    prefix: system.prefix,
+  });
   try {
     const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
     return Object.values(counts).reduce((a, b) => a + b, 0);
@@ -27,7 +30,9 @@ async function waitForThread(system: System, done: (all: string) => boolean, tim
     if (!root) return undefined;
     const replies = system.slack.threadReplies(CHANNEL, root.ts);
     const all = [textOf(system.slack.finalMessage(CHANNEL, root.ts)), ...replies.map(textOf)].join('\n');
-    return done(all) ? { root, replies, all, rootText: textOf(system.slack.finalMessage(CHANNEL, root.ts)) } : undefined;
+    return done(all)
+      ? { root, replies, all, rootText: textOf(system.slack.finalMessage(CHANNEL, root.ts)) }
+      : undefined;
   }, timeoutMs);
 }
 
@@ -44,14 +49,24 @@ describe('a /debug request end to end (Bolt HTTP receiver, real Redis, fake Kube
 
     const ack = await system.command('checkout-7d9f -n shop --image busybox:1.36 -- echo hello-from-debug');
     expect(ack.status).toBe(200);
-    expect(JSON.parse(ack.text)).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Queued as/) });
+    expect(JSON.parse(ack.text)).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/Queued as/),
+    });
 
-    const thread = await waitForThread(system, (all) => /hello-from-debug/.test(all) && /Done|done/.test(all));
+    const thread = await waitForThread(
+      system,
+      (all) => /hello-from-debug/.test(all) && /Done|done/.test(all),
+    );
     expect(thread.all).toMatch(/exit(ed)?( code)?:? *`?0/i);
     expect(thread.rootText).toMatch(/checkout-7d9f/);
     const ecs = system.kube.ephemeralContainers('shop', 'checkout-7d9f');
     expect(ecs).toHaveLength(1);
-    expect(ecs[0]).toMatchObject({ image: 'busybox:1.36', command: ['echo', 'hello-from-debug'], targetContainerName: 'app' });
+    expect(ecs[0]).toMatchObject({
+      image: 'busybox:1.36',
+      command: ['echo', 'hello-from-debug'],
+      targetContainerName: 'app',
+    });
     expect(system.kube.count({ verb: 'create', subresource: 'exec' })).toBe(0);
     expect(system.kube.count({ method: 'PATCH', subresource: 'ephemeralcontainers' })).toBe(1);
     expect(await jobCount(system)).toBe(1);
@@ -98,7 +113,9 @@ describe('a /debug request end to end (Bolt HTTP receiver, real Redis, fake Kube
     system = await startSystem();
     system.kube.addNamespace('shop');
     system.kube.addPod(aPod('web-1', 'shop'));
-    system.kube.setImage('busybox:9.99', { waiting: { reason: 'ErrImagePull', message: 'manifest for busybox:9.99 not found' } });
+    system.kube.setImage('busybox:9.99', {
+      waiting: { reason: 'ErrImagePull', message: 'manifest for busybox:9.99 not found' },
+    });
     const started = Date.now();
     await system.command('web-1 -n shop --image busybox:9.99 -- ps');
     const thread = await waitForThread(system, (all) => /ErrImagePull/.test(all));

@@ -1,10 +1,19 @@
-import { loadConfig, type AppConfig } from '../../src/config/load-config.js';
+import { type AppConfig, loadConfig } from '../../src/config/load-config.js';
 import { type RunningApp, startApp } from '../../src/main/start-app.js';
-import { type FakeKubeApi, type FakeKubeApiOptions, startFakeKubeApi } from '../fakes/kube-apiserver/index.js';
+import {
+  type FakeKubeApi,
+  type FakeKubeApiOptions,
+  startFakeKubeApi,
+} from '../fakes/kube-apiserver/index.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api/index.js';
 import { aSilentLogger } from '../helpers/builders.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
-import { type PostResult, postSigned, type SignOptions, slashCommandBody } from '../helpers/sign-slack-request.js';
+import {
+  type PostResult,
+  postSigned,
+  type SignOptions,
+  slashCommandBody,
+} from '../helpers/sign-slack-request.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret';
 
@@ -67,7 +76,12 @@ export async function startSystem(
     logs,
     url,
     command(text, fields = {}, sign = {}) {
-      const body = slashCommandBody({ text, team_id: slack.identity.teamId, response_url: slack.responseUrl('cmd'), ...fields });
+      const body = slashCommandBody({
+        text,
+        team_id: slack.identity.teamId,
+        response_url: slack.responseUrl('cmd'),
+        ...fields,
+      });
       return postSigned(url('/slack/events'), { secret: SIGNING_SECRET, body, ...sign });
     },
     async stop() {
@@ -80,7 +94,10 @@ export async function startSystem(
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -3,7 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DebugError } from '../../../src/core/errors.js';
 import type { JobContext, JobResult } from '../../../src/core/process-debug-job.js';
 import { BullJobQueue } from '../../../src/queue/bullmq-job-queue.js';
-import { createProducerConnection, createWorkerConnection, waitForRedis } from '../../../src/queue/create-redis-connection.js';
+import {
+  createProducerConnection,
+  createWorkerConnection,
+  waitForRedis,
+} from '../../../src/queue/create-redis-connection.js';
 import { RedisAuditLog } from '../../../src/queue/redis-audit-log.js';
 import { startDebugWorker } from '../../../src/queue/start-debug-worker.js';
 import { aDebugRequest, aSilentLogger, systemClock } from '../../helpers/builders.js';
@@ -29,7 +33,13 @@ describe('BullMQ queue and worker on the real Redis', () => {
   });
 
   function makeQueue(attempts = 3) {
-    const queue = new BullJobQueue({ connection: producer, queueName: 'debug', prefix, attempts, backoffMs: 10 });
+    const queue = new BullJobQueue({
+      connection: producer,
+      queueName: 'debug',
+      prefix,
+      attempts,
+      backoffMs: 10,
+    });
     closers.push(() => queue.close());
     return queue;
   }
@@ -104,7 +114,14 @@ describe('BullMQ queue and worker on the real Redis', () => {
   it('says the queue is unavailable instead of hanging when Redis is unreachable', async () => {
     const dead = createProducerConnection('redis://127.0.0.1:1', { retryStrategy: () => null });
     dead.on('error', () => undefined);
-    const queue = new BullJobQueue({ connection: dead, queueName: 'debug', prefix, attempts: 1, backoffMs: 0, timeoutMs: 1500 });
+    const queue = new BullJobQueue({
+      connection: dead,
+      queueName: 'debug',
+      prefix,
+      attempts: 1,
+      backoffMs: 0,
+      timeoutMs: 1500,
+    });
     const started = Date.now();
     await expect(queue.enqueue(aDebugRequest())).rejects.toMatchObject({ code: 'queue_unavailable' });
     expect(Date.now() - started).toBeLessThan(2500);
@@ -113,7 +130,13 @@ describe('BullMQ queue and worker on the real Redis', () => {
   });
 
   it('writes a capped audit stream and reads it back by request id', async () => {
-    const audit = new RedisAuditLog({ connection: producer, key: `${prefix}:audit`, maxLength: 100, logger: aSilentLogger(), clock: systemClock });
+    const audit = new RedisAuditLog({
+      connection: producer,
+      key: `${prefix}:audit`,
+      maxLength: 100,
+      logger: aSilentLogger(),
+      clock: systemClock,
+    });
     await audit.record({ event: 'requested', requestId: 'ra', userId: 'U1' });
     await audit.record({ event: 'requested', requestId: 'rb', userId: 'U2' });
     await audit.record({ event: 'finished', requestId: 'ra', userId: 'U1' });

@@ -5,7 +5,9 @@ import { aSilentLogger, systemClock } from '../../helpers/builders.js';
 
 const origin = { requester: { userId: 'U1', teamId: 'T1' }, channelId: 'C1', deliveryId: 'trigger-1' };
 
-function deps(overrides: Partial<AcceptDeps> = {}): AcceptDeps & { queue: MemoryJobQueue; audit: MemoryAuditLog } {
+function deps(
+  overrides: Partial<AcceptDeps> = {},
+): AcceptDeps & { queue: MemoryJobQueue; audit: MemoryAuditLog } {
   return {
     queue: new MemoryJobQueue(),
     audit: new MemoryAuditLog(),
@@ -26,14 +28,23 @@ describe('acceptDebugRequest', () => {
     expect(first.status).toBe('queued');
     expect(second.status).toBe('duplicate');
     expect(d.queue.jobs).toHaveLength(1);
-    expect(d.queue.jobs[0]).toMatchObject({ image: 'busybox:1.36', target: { namespace: 'default', name: 'web-1' } });
+    expect(d.queue.jobs[0]).toMatchObject({
+      image: 'busybox:1.36',
+      target: { namespace: 'default', name: 'web-1' },
+    });
     expect(d.audit.events()).toEqual(['requested', 'duplicate']);
     expect(d.audit.records[0]?.digest).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('refuses what policy forbids, with the reason, and enqueues nothing', async () => {
-    const d = deps({ evaluatePolicy: () => ({ allowed: false, reason: 'namespace kube-system is not open to debugging' }) });
-    const result = await acceptDebugRequest({ target: { kind: 'pod', name: 'etcd', namespace: 'kube-system' }, commands: [['ls']] }, origin, d);
+    const d = deps({
+      evaluatePolicy: () => ({ allowed: false, reason: 'namespace kube-system is not open to debugging' }),
+    });
+    const result = await acceptDebugRequest(
+      { target: { kind: 'pod', name: 'etcd', namespace: 'kube-system' }, commands: [['ls']] },
+      origin,
+      d,
+    );
     expect(result).toEqual({ status: 'rejected', message: 'namespace kube-system is not open to debugging' });
     expect(d.queue.jobs).toHaveLength(0);
     expect(d.audit.events()).toEqual(['denied_policy']);
@@ -42,17 +53,32 @@ describe('acceptDebugRequest', () => {
   it('answers "unavailable" when the queue is down, and says nothing ran', async () => {
     const d = deps();
     d.queue.failWith = new Error('ECONNREFUSED');
-    const result = await acceptDebugRequest({ target: { kind: 'pod', name: 'web-1' }, commands: [['ls']] }, origin, d);
+    const result = await acceptDebugRequest(
+      { target: { kind: 'pod', name: 'web-1' }, commands: [['ls']] },
+      origin,
+      d,
+    );
     expect(result.status).toBe('unavailable');
     expect(result.status === 'unavailable' && result.message).toMatch(/nothing was run/);
     expect(d.audit.events()).toEqual(['queue_unavailable']);
   });
 
   it('expands a preset and refuses an unknown one', async () => {
-    const d = deps({ expandPreset: (name) => (name === 'disk' ? { commands: [['df', '-h']], image: 'busybox:1.36' } : undefined) });
-    const ok = await acceptDebugRequest({ target: { kind: 'pod', name: 'web-1' }, preset: 'disk', commands: [] }, origin, d);
+    const d = deps({
+      expandPreset: (name) =>
+        name === 'disk' ? { commands: [['df', '-h']], image: 'busybox:1.36' } : undefined,
+    });
+    const ok = await acceptDebugRequest(
+      { target: { kind: 'pod', name: 'web-1' }, preset: 'disk', commands: [] },
+      origin,
+      d,
+    );
     expect(ok.status === 'queued' && ok.request.commands).toEqual([['df', '-h']]);
-    const bad = await acceptDebugRequest({ target: { kind: 'pod', name: 'web-1' }, preset: 'nope', commands: [] }, { ...origin, deliveryId: 'x' }, d);
+    const bad = await acceptDebugRequest(
+      { target: { kind: 'pod', name: 'web-1' }, preset: 'nope', commands: [] },
+      { ...origin, deliveryId: 'x' },
+      d,
+    );
     expect(bad.status).toBe('rejected');
   });
 });

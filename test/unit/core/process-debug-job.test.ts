@@ -10,7 +10,13 @@ import {
 } from '../../fakes/port-fakes.js';
 import { aDebugRequest, aSilentLogger } from '../../helpers/builders.js';
 
-const settings = { startDeadlineMs: 1000, runDeadlineMs: 1000, outputCapBytes: 1024, maxContainersPerPod: 10, defaultProfile: 'general' as const };
+const settings = {
+  startDeadlineMs: 1000,
+  runDeadlineMs: 1000,
+  outputCapBytes: 1024,
+  maxContainersPerPod: 10,
+  defaultProfile: 'general' as const,
+};
 
 function aContext(state: JobState = {}, attempt = 1): JobContext {
   return {
@@ -30,7 +36,12 @@ describe('processDebugJob', () => {
     const audit = new MemoryAuditLog();
     const pods = new ScriptedPodDebugger(async (plan) => anOutcome(plan));
     const result = await processDebugJob(aContext(), {
-      notifier, podDebugger: pods, buildTranscript: passThroughTranscript, audit, logger: aSilentLogger(), settings,
+      notifier,
+      podDebugger: pods,
+      buildTranscript: passThroughTranscript,
+      audit,
+      logger: aSilentLogger(),
+      settings,
     });
     expect(result).toEqual({ status: 'succeeded', containerName: 'dbg-rtestrequest1' });
     expect(pods.plans[0]?.containerName).toBe('dbg-rtestrequest1');
@@ -46,8 +57,17 @@ describe('processDebugJob', () => {
     const failing = new ScriptedPodDebugger(async () => {
       throw new DebugError('api_unavailable', 'The Kubernetes API did not answer.', { retryable: true });
     });
-    const deps = { notifier, podDebugger: failing, buildTranscript: passThroughTranscript, audit: new MemoryAuditLog(), logger: aSilentLogger(), settings };
-    await expect(processDebugJob(aContext(state, 1), deps)).rejects.toMatchObject({ code: 'api_unavailable' });
+    const deps = {
+      notifier,
+      podDebugger: failing,
+      buildTranscript: passThroughTranscript,
+      audit: new MemoryAuditLog(),
+      logger: aSilentLogger(),
+      settings,
+    };
+    await expect(processDebugJob(aContext(state, 1), deps)).rejects.toMatchObject({
+      code: 'api_unavailable',
+    });
     expect(state.rootId).toBeDefined();
     const result = await processDebugJob(aContext(state, 3), deps);
     expect(result.status).toBe('failed');
@@ -59,9 +79,18 @@ describe('processDebugJob', () => {
     const notifier = new RecordingNotifier();
     const audit = new MemoryAuditLog();
     const pods = new ScriptedPodDebugger(async () => {
-      throw new DebugError('pod_not_found', 'Pod shop/checkout-7d9f was not found (rescheduled?).', { detail: 'HTTP-Code: 404 Body: {...}' });
+      throw new DebugError('pod_not_found', 'Pod shop/checkout-7d9f was not found (rescheduled?).', {
+        detail: 'HTTP-Code: 404 Body: {...}',
+      });
     });
-    const result = await processDebugJob(aContext(), { notifier, podDebugger: pods, buildTranscript: passThroughTranscript, audit, logger: aSilentLogger(), settings });
+    const result = await processDebugJob(aContext(), {
+      notifier,
+      podDebugger: pods,
+      buildTranscript: passThroughTranscript,
+      audit,
+      logger: aSilentLogger(),
+      settings,
+    });
     expect(result.status).toBe('failed');
     expect(notifier.transcripts[0]?.reason).toBe('Pod shop/checkout-7d9f was not found (rescheduled?).');
     expect(notifier.updates.at(-1)?.phase).toBe('failed');
@@ -73,7 +102,14 @@ describe('processDebugJob', () => {
     const state: JobState = { rootId: '1.2', transcriptPosted: true };
     const pods = new ScriptedPodDebugger(async (plan) => anOutcome(plan, { adopted: true }));
     const audit = new MemoryAuditLog();
-    await processDebugJob(aContext(state, 2), { notifier, podDebugger: pods, buildTranscript: passThroughTranscript, audit, logger: aSilentLogger(), settings });
+    await processDebugJob(aContext(state, 2), {
+      notifier,
+      podDebugger: pods,
+      buildTranscript: passThroughTranscript,
+      audit,
+      logger: aSilentLogger(),
+      settings,
+    });
     expect(notifier.roots).toHaveLength(0);
     expect(notifier.transcripts).toHaveLength(0);
     expect(audit.events()).toContain('container_adopted');
