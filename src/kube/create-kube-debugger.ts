@@ -5,6 +5,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeApi, type KubeApiOptions } from './create-kube-api.js';
 import { createAccessReviewer, type KubeAccessReviewer } from './review-access.js';
+import { reuseConnections } from './reuse-connections.js';
 import { KubePodDebugger, type KubePodDebuggerOptions } from './run-ephemeral-debug.js';
 
 /** What `KubeConfig.loadFromOptions` takes, spelled out so callers need no client-node types. */
@@ -49,7 +50,7 @@ function loadKubeConfig(source: KubeSource): KubeConfig {
   else if (source.kubeconfigPath) kc.loadFromFile(source.kubeconfigPath);
   else kc.loadFromDefault();
   if (source.context) kc.setCurrentContext(source.context);
-  return kc;
+  return reuseConnections(kc);
 }
 
 /**

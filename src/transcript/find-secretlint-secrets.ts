@@ -7,7 +7,8 @@
  * - some rules report a range that starts at the key name and has the value's length (AWS secret
  *   keys, npm tokens): ranges are moved onto the value the rule reported in `data`;
  * - its profiler records performance marks for every lint and never frees them (about 11 KB per
- *   call in a long-running worker): they are released after each lint, lints run one at a time.
+ *   call in a long-running worker, and a regex per mark): its `mark` is switched off, so nothing is
+ *   recorded and lints can run concurrently.
  */
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
@@ -19,7 +20,6 @@ type LintMessage = LintResult['messages'][number];
 
 const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
 const FILTER_COMMENTS_ID = '@secretlint/secretlint-rule-filter-comments';
-const PROFILER_MARK_PREFIX = '@core>';
 /** How far after the reported start a rule's value may sit (key name, quotes, separator). */
 const MAX_VALUE_SHIFT = 1024;
 
@@ -27,16 +27,15 @@ const config: Parameters<typeof lintSource>[0]['options']['config'] = {
   rules: [{ id: PRESET_ID, rule: recommendedPreset, rules: [{ id: FILTER_COMMENTS_ID, disabled: true }] }],
 };
 
-let queue: Promise<unknown> = Promise.resolve();
+// The profiler is a process-wide singleton used only for secretlint's own timing output.
+secretLintProfiler.mark = () => undefined;
 
 /**
  * Scans `text` with secretlint's recommended rules and returns the secrets' ranges in `text`.
  * Directive comments in the text (`// secretlint-disable`, `# secretlint-disable-next-line`) have no effect.
  */
 export function findSecretlintSecrets(text: string): Promise<SecretRange[]> {
-  const run = queue.then(() => lintOnce(text));
-  queue = run.catch(() => undefined);
-  return run;
+  return lintOnce(text);
 }
 
 /** Same length as the input, so every reported offset still points into the original text. */
@@ -48,15 +47,11 @@ async function lintOnce(text: string): Promise<SecretRange[]> {
   const content = neutraliseDirectives(text);
   // secretlint drops a leading BOM and reports offsets without it.
   const shift = content.charCodeAt(0) === 0xfeff ? 1 : 0;
-  try {
-    const result = await lintSource({
-      source: { content, filePath: 'command-output.txt', ext: '.txt', contentType: 'text' },
-      options: { config, noPhysicFilePath: true, maskSecrets: false },
-    });
-    return result.messages.map((message) => toRange(content, message, shift));
-  } finally {
-    await releaseProfilerEntries();
-  }
+  const result = await lintSource({
+    source: { content, filePath: 'command-output.txt', ext: '.txt', contentType: 'text' },
+    options: { config, noPhysicFilePath: true, maskSecrets: false },
+  });
+  return result.messages.map((message) => toRange(content, message, shift));
 }
 
 function toRange(content: string, message: LintMessage, shift: number): SecretRange {
@@ -91,35 +86,4 @@ function kindOf(message: LintMessage): SecretKind {
   if (rule === 'github') return 'github-token';
   if (rule === 'basicauth' || rule === 'database-connection-string') return 'url-credentials';
   return 'secret';
-}
-
-/**
- * Lets the profiler's observer see this lint's marks (delivered on a later turn), waits for the
- * measures it derives from them, then empties its arrays and the global performance timeline.
- */
-async function releaseProfilerEntries(): Promise<void> {
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  try {
-    const [entries, measures] = await Promise.all([
-      secretLintProfiler.getEntries(),
-      secretLintProfiler.getMeasures(),
-    ]);
-    entries.length = 0;
-    measures.length = 0;
-  } catch {
-    // A measure whose mark is gone; nothing to keep either way.
-  }
-  clearTimeline('mark');
-  clearTimeline('measure');
-}
-
-function clearTimeline(type: 'mark' | 'measure'): void {
-  const names = new Set<string>();
-  for (const entry of performance.getEntriesByType(type)) {
-    if (entry.name.startsWith(PROFILER_MARK_PREFIX)) names.add(entry.name);
-  }
-  for (const name of names) {
-    if (type === 'mark') performance.clearMarks(name);
-    else performance.clearMeasures(name);
-  }
 }
