@@ -77,9 +77,9 @@ export function loadConfig({
       'SLACK_BOT_TOKEN: set it to the bot token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page',
     );
   }
-  if (needsSlackIn && !appToken && signingSecret.trim() === '') {
+  if (needsSlackIn && signingSecret.trim() === '') {
     problems.push(
-      'SLACK_SIGNING_SECRET: set it to the signing secret from "Basic Information" (HTTP mode needs it)',
+      'SLACK_SIGNING_SECRET: set it to the signing secret from your Slack app\'s "Basic Information" page',
     );
   }
   if (appToken && !appToken.startsWith('xapp-')) {

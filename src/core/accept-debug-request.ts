@@ -1,5 +1,7 @@
 import { deriveRequestId, digestRequest } from './derive-ids.js';
+import type { Approval } from './approval-model.js';
 import { isDebugError } from './errors.js';
+import type { GateResult } from './gate-debug-request.js';
 import type { DebugCommandInput, DebugRequest, PolicyDecision, Requester } from './model.js';
 import type { AuditLog, Clock, JobQueue, Logger } from './ports.js';
 
@@ -25,6 +27,11 @@ export interface AcceptDeps {
   defaults: AcceptDefaults;
   /** Pure policy check (src/policy), injected so core stays free of it. */
   evaluatePolicy: (request: DebugRequest) => PolicyDecision;
+  /**
+   * Access rules, per-user authorization and production classification (`gateDebugRequest` bound to its
+   * deps). Production requests become approvals instead of jobs. Omitted: every allowed request runs.
+   */
+  gate?: (request: DebugRequest, origin: { reason?: string }) => Promise<GateResult>;
   /** Expands `--preset`; returns undefined for an unknown preset. */
   expandPreset?: (
     name: string,
@@ -34,6 +41,7 @@ export interface AcceptDeps {
 export type AcceptResult =
   | { status: 'queued'; request: DebugRequest }
   | { status: 'duplicate'; request: DebugRequest }
+  | { status: 'approval_pending'; request: DebugRequest; approval: Approval; duplicate: boolean }
   | { status: 'rejected'; message: string }
   | { status: 'unavailable'; message: string };
 
@@ -77,6 +85,7 @@ export async function acceptDebugRequest(
     ...(profile ? { profile } : {}),
     commands,
     createdAt: deps.clock.now().toISOString(),
+    ...(input.reason ? { reason: input.reason } : {}),
   };
   const audit = {
     ...base,
@@ -90,6 +99,13 @@ export async function acceptDebugRequest(
   if (!decision.allowed) {
     await deps.audit.record({ ...audit, event: 'denied_policy', reason: decision.reason });
     return { status: 'rejected', message: decision.reason };
+  }
+  if (deps.gate) {
+    const gate = await deps.gate(request, input.reason ? { reason: input.reason } : {});
+    if (gate.status === 'rejected' || gate.status === 'unavailable') return gate;
+    if (gate.status === 'pending' || gate.status === 'duplicate') {
+      return { status: 'approval_pending', request: gate.approval.request, approval: gate.approval, duplicate: gate.status === 'duplicate' };
+    }
   }
   try {
     const result = await deps.queue.enqueue(request);

@@ -4,7 +4,7 @@
  */
 import type { Approval, ApprovalCardRef, NewApproval, UserRef } from './approval-model.js';
 import type { DebugRequest } from './model.js';
-import type { AuditEvent, AuditRecord } from './ports.js';
+import type { ApprovalAuditEvent, AuditEvent, AuditRecord } from './ports.js';
 
 /** A state change asked of the store. `now` comes from the caller's clock, so tests can fake time. */
 export type TransitionCommand =
@@ -115,29 +115,8 @@ export interface AccessReviewer {
   ): Promise<{ allowed: boolean; reason?: string }>;
 }
 
-/** Audit events of the approval flow, to be merged into {@link AuditEvent}. */
-export type ApprovalAuditEvent =
-  | 'approval_requested'
-  | 'approval_duplicate'
-  | 'approval_not_configured'
-  | 'approval_unavailable'
-  | 'approved'
-  | 'approval_recorded'
-  | 'approval_denied'
-  | 'approval_cancelled'
-  | 'expired'
-  | 'approval_enqueue_failed'
-  | 'approval_requeued'
-  | 'approval_refused_self'
-  | 'approval_refused_not_approver'
-  | 'approval_refused_not_requester'
-  | 'approval_refused_decided'
-  | 'approval_refused_expired'
-  | 'approval_refused_duplicate'
-  | 'approval_refused_digest'
-  | 'approval_refused_not_found'
-  | 'denied_access'
-  | 'denied_authz';
+/** Audit events of the approval flow (part of {@link AuditEvent}). */
+export type { ApprovalAuditEvent } from './ports.js';
 
 /** An audit record with the approval fields; `userId`/`teamId` stay the requester's, `actor*` is who clicked. */
 export interface ApprovalAuditRecord extends Omit<AuditRecord, 'event' | 'at'> {

@@ -57,6 +57,10 @@ export interface DebugRequest {
   commands: string[][];
   /** ISO-8601 time the request was accepted. */
   createdAt: string;
+  /** The requester's free-text reason (`--reason`), shown on the approval card; not part of the digest. */
+  reason?: string;
+  /** Who approved it (Slack user ids), for production requests; set when the approval enqueues it. */
+  approvedBy?: string[];
 }
 
 /** The live state shown on the root message. */

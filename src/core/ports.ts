@@ -66,8 +66,33 @@ export interface PodDebugger {
   ): Promise<DebugOutcome>;
 }
 
+/** Audit events of the approval flow. */
+export type ApprovalAuditEvent =
+  | 'approval_requested'
+  | 'approval_duplicate'
+  | 'approval_not_configured'
+  | 'approval_unavailable'
+  | 'approved'
+  | 'approval_recorded'
+  | 'approval_denied'
+  | 'approval_cancelled'
+  | 'expired'
+  | 'approval_enqueue_failed'
+  | 'approval_requeued'
+  | 'approval_refused_self'
+  | 'approval_refused_not_approver'
+  | 'approval_refused_not_requester'
+  | 'approval_refused_decided'
+  | 'approval_refused_expired'
+  | 'approval_refused_duplicate'
+  | 'approval_refused_digest'
+  | 'approval_refused_not_found'
+  | 'denied_access'
+  | 'denied_authz';
+
 /** Audit trail: one record per state change. */
 export type AuditEvent =
+  | ApprovalAuditEvent
   | 'requested'
   | 'rejected_input'
   | 'denied_policy'
@@ -92,6 +117,10 @@ export interface AuditRecord {
   /** sha256 of the canonical request (target, image, profile, argv): what runs, without the text. */
   digest?: string;
   reason?: string;
+  /** Approval flow: which approval, and who acted (userId/teamId stay the requester's). */
+  approvalId?: string;
+  actorUserId?: string;
+  actorTeamId?: string;
   at: string;
 }
 

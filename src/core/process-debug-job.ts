@@ -27,6 +27,11 @@ export interface ProcessDeps {
   logger: Logger;
   settings: Omit<DebugPlan, 'request' | 'containerName'>;
   cluster?: string;
+  /**
+   * Checks, just before anything is created, that the requester may still do this (per-user
+   * authorization); throws a non-retryable DebugError when permission was revoked.
+   */
+  authorize?: (request: DebugRequest) => Promise<void>;
   /** Who cancelled the request, if someone did (checked before anything is created). */
   cancelledBy?: (requestId: string) => Promise<string | undefined>;
 }
@@ -79,6 +84,7 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
   });
   let outcome: DebugOutcome;
   try {
+    await deps.authorize?.(request);
     outcome = await deps.podDebugger.run(
       { ...deps.settings, request, containerName },
       { onProgress: (p) => void status(p), ...(ctx.signal ? { signal: ctx.signal } : {}) },
@@ -127,6 +133,7 @@ function transcriptInput(deps: ProcessDeps, request: DebugRequest, outcome?: Deb
     ...(outcome ? { outcome } : {}),
     ...(failure ? { failure } : {}),
     ...(deps.cluster ? { cluster: deps.cluster } : {}),
+    ...(request.approvedBy ? { approvers: request.approvedBy } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { type AcceptDeps, acceptDebugRequest, type CommandOrigin } from '../core/accept-debug-request.js';
+import type { Approval } from '../core/approval-model.js';
 import { cancelDebugRequest } from '../core/cancel-debug-request.js';
 import type { AuditLog, RequestControl } from '../core/ports.js';
 import type { ParseLimits } from '../slack/parse-debug-command.js';
@@ -6,6 +7,7 @@ import { parseDebugCommand } from '../slack/parse-debug-command.js';
 import {
   renderCancelRefusedReply,
   renderDuplicateReply,
+  renderPendingApprovalReply,
   renderQueuedReply,
   renderRefusedReply,
 } from '../slack/render-command-reply.js';
@@ -19,6 +21,8 @@ export interface CommandHandlerDeps extends AcceptDeps {
   control: RequestControl;
   presets: PresetSummary[];
   parseLimits?: Partial<ParseLimits>;
+  /** Posts the approval card for a new production request (and remembers where it is). */
+  postApprovalCard?: (approval: Approval) => Promise<void>;
 }
 
 /** The Slack handlers: parse (pure) → use case → render. No business logic of their own. */
@@ -55,6 +59,13 @@ export function createSlackHandlers(deps: CommandHandlerDeps): Required<SlackApp
           return { reply: renderQueuedReply(result.request.id), status: 'queued' };
         if (result.status === 'duplicate')
           return { reply: renderDuplicateReply(result.request.id), status: 'duplicate' };
+        if (result.status === 'approval_pending') {
+          if (!result.duplicate) await deps.postApprovalCard?.(result.approval);
+          return {
+            reply: renderPendingApprovalReply(result.request.id),
+            status: result.duplicate ? 'duplicate' : 'queued',
+          };
+        }
         return { reply: renderRefusedReply(result.message), status: result.status };
       }
     }

@@ -19,6 +19,8 @@ export const debugJobSchema = z.object({
     profile: z.enum(PROFILE_NAMES).optional(),
     commands: z.array(z.array(z.string())),
     createdAt: z.string(),
+    reason: z.string().max(1000).optional(),
+    approvedBy: z.array(z.string()).optional(),
   }),
   state: z.object({ rootId: z.string().optional(), transcriptPosted: z.boolean().optional() }).default({}),
 });
