@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { deriveContainerName, deriveRequestId } from '../core/derive-ids.js';
 import { toDebugError } from '../core/errors.js';
@@ -49,7 +50,13 @@ export async function runFromTerminal(
     return 2;
   }
   const logger = createLogger(env.LOG_LEVEL ?? 'warn', process.stderr);
-  const podDebugger = createKubePodDebugger({ requestTimeoutMs: config.debug.kubeRequestTimeoutMs, logger });
+  // A single KUBECONFIG file is read from the given environment; a path list uses the default chain.
+  const kubeconfigPath = env.KUBECONFIG && !env.KUBECONFIG.includes(delimiter) ? env.KUBECONFIG : undefined;
+  const podDebugger = createKubePodDebugger({
+    requestTimeoutMs: config.debug.kubeRequestTimeoutMs,
+    logger,
+    ...(kubeconfigPath ? { kubeconfigPath } : {}),
+  });
   let transcript: Transcript;
   try {
     const outcome = await podDebugger.run(
@@ -66,6 +73,7 @@ export async function runFromTerminal(
     );
     transcript = await buildTranscript({ request, outcome, cluster: config.cluster.name });
   } catch (error) {
+    logger.error({ err: error }, 'debug request failed');
     transcript = await buildTranscript({
       request,
       failure: toDebugError(error).userMessage,
