@@ -26,7 +26,7 @@ export interface CommandHandlerDeps extends AcceptDeps {
 }
 
 /** The Slack handlers: parse (pure) → use case → render. No business logic of their own. */
-export function createSlackHandlers(deps: CommandHandlerDeps): Required<SlackAppHandlers> {
+export function createSlackHandlers(deps: CommandHandlerDeps): SlackAppHandlers {
   async function handleText(
     text: string,
     origin: CommandOrigin,

@@ -4,6 +4,7 @@
  * on this host (no shell) with `TERMINATION_LOG` pointing at a file that stands in for /dev/termination-log.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,7 +72,10 @@ export class FakeKubelet {
   constructor(
     private readonly store: ClusterStore,
     private readonly options: KubeletOptions,
-  ) {}
+  ) {
+    // Every container's lifecycle waits on this one signal; hundreds at once are normal here.
+    setMaxListeners(0, this.stop.signal);
+  }
 
   setImage(image: string, behaviour: ImageBehaviour): void {
     this.images.set(image, behaviour);
