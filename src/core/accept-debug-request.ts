@@ -1,5 +1,5 @@
-import { deriveRequestId, digestRequest } from './derive-ids.js';
 import type { Approval } from './approval-model.js';
+import { deriveRequestId, digestRequest } from './derive-ids.js';
 import { isDebugError } from './errors.js';
 import type { GateResult } from './gate-debug-request.js';
 import type { DebugCommandInput, DebugRequest, PolicyDecision, Requester } from './model.js';
@@ -104,7 +104,12 @@ export async function acceptDebugRequest(
     const gate = await deps.gate(request, input.reason ? { reason: input.reason } : {});
     if (gate.status === 'rejected' || gate.status === 'unavailable') return gate;
     if (gate.status === 'pending' || gate.status === 'duplicate') {
-      return { status: 'approval_pending', request: gate.approval.request, approval: gate.approval, duplicate: gate.status === 'duplicate' };
+      return {
+        status: 'approval_pending',
+        request: gate.approval.request,
+        approval: gate.approval,
+        duplicate: gate.status === 'duplicate',
+      };
     }
   }
   try {

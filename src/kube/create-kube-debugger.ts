@@ -4,8 +4,8 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeApi, type KubeApiOptions } from './create-kube-api.js';
-import { createAccessReviewer, type KubeAccessReviewer } from './review-access.js';
 import { reuseConnections } from './reuse-connections.js';
+import { createAccessReviewer, type KubeAccessReviewer } from './review-access.js';
 import { KubePodDebugger, type KubePodDebuggerOptions } from './run-ephemeral-debug.js';
 
 /** What `KubeConfig.loadFromOptions` takes, spelled out so callers need no client-node types. */
@@ -74,4 +74,31 @@ export function createKubeAccessReviewer(
   options: KubeSource & { requestTimeoutMs?: number },
 ): KubeAccessReviewer {
   return createAccessReviewer(loadKubeConfig(options), options);
+}
+
+/** Labels of a target's namespace and pod, for production classification. */
+export interface TargetLabels {
+  namespaceLabels?: Record<string, string>;
+  /** Undefined for workload/selector targets (no single pod yet). */
+  podLabels?: Record<string, string>;
+}
+
+/**
+ * Reads the labels production rules may look at, within `requestTimeoutMs` per call (it runs before
+ * the chat ack). Throws on any failure; the caller treats unknown labels as production (fail closed).
+ */
+export function createTargetLabelReader(
+  options: KubeSource & { requestTimeoutMs?: number },
+): (target: { namespace: string; kind: string; name: string }) => Promise<TargetLabels> {
+  const api = createKubeApi(loadKubeConfig(options), { maxRetries: 0, ...options });
+  return async (target) => {
+    const [namespace, pod] = await Promise.all([
+      api.readNamespace(target.namespace),
+      target.kind === 'pod' ? api.readPod(target.namespace, target.name) : Promise.resolve(undefined),
+    ]);
+    return {
+      namespaceLabels: namespace.metadata?.labels ?? {},
+      ...(pod ? { podLabels: pod.metadata?.labels ?? {} } : {}),
+    };
+  };
 }

@@ -13,7 +13,13 @@ import {
 } from '../slack/render-command-reply.js';
 import { renderNotice } from '../slack/render-notice.js';
 import { type PresetSummary, renderPresetList, renderUsage } from '../slack/render-usage.js';
-import type { SlackAppHandlers, SlackCommandInput, SlackMentionInput } from '../slack/slack-app-handlers.js';
+import type {
+  SlackAppHandlers,
+  SlackApprovalAnswer,
+  SlackApprovalDecisionInput,
+  SlackCommandInput,
+  SlackMentionInput,
+} from '../slack/slack-app-handlers.js';
 import type { SlackReply } from '../slack/slack-message.js';
 
 export interface CommandHandlerDeps extends AcceptDeps {
@@ -23,6 +29,10 @@ export interface CommandHandlerDeps extends AcceptDeps {
   parseLimits?: Partial<ParseLimits>;
   /** Posts the approval card for a new production request (and remembers where it is). */
   postApprovalCard?: (approval: Approval) => Promise<void>;
+  /** One click on an approval card (core decideApproval, bound). */
+  decideApproval?: (click: SlackApprovalDecisionInput) => Promise<SlackApprovalAnswer>;
+  /** Approvers of a request (they may cancel it too). */
+  approversOf?: (requestId: string) => Promise<string[]>;
 }
 
 /** The Slack handlers: parse (pure) → use case → render. No business logic of their own. */
@@ -92,10 +102,15 @@ export function createSlackHandlers(deps: CommandHandlerDeps): SlackAppHandlers 
       if (status === 'duplicate') return undefined;
       return status === 'queued' ? { ...reply, ephemeral: true } : reply;
     },
+    ...(deps.decideApproval ? { onApprovalDecision: deps.decideApproval } : {}),
     async onCancel(input) {
       const answer = await cancelDebugRequest(
         { requestId: input.requestId, userId: input.userId, teamId: input.teamId },
-        { control: deps.control, audit: deps.audit },
+        {
+          control: deps.control,
+          audit: deps.audit,
+          ...(deps.approversOf ? { approversOf: deps.approversOf } : {}),
+        },
       );
       return answer.ok
         ? { ...renderNotice(answer.message), ephemeral: true }

@@ -17,7 +17,7 @@ import { createLogger } from './create-logger.js';
 export async function runFromTerminal(
   words: string[],
   env: NodeJS.ProcessEnv,
-  out = process.stdout,
+  out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
   const config = loadConfig({
     env: { SLACK_BOT_TOKEN: 'xoxb-unused', SLACK_SIGNING_SECRET: 'unused', ...env },

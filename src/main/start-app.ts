@@ -15,6 +15,7 @@ import { startDebugWorker } from '../queue/start-debug-worker.js';
 import { createSlackApp } from '../slack/create-slack-app.js';
 import { createSlackNotifier, type SlackRetryConfig } from '../slack/create-slack-notifier.js';
 import { buildTranscript } from '../transcript/build-transcript.js';
+import { createApprovalFlow } from './create-approval-flow.js';
 import { createSlackHandlers } from './handle-debug-command.js';
 
 /** Test and embedding hooks: everything else comes from the validated config. */
@@ -76,10 +77,25 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
     queueName: config.queue.name,
   });
 
+  const approvals = createApprovalFlow({
+    config,
+    connection: producer,
+    queue,
+    audit,
+    logger,
+    clock,
+    ...(overrides.kube ? { kube: overrides.kube } : {}),
+    ...(overrides.slackRetryConfig ? { slackRetryConfig: overrides.slackRetryConfig } : {}),
+  });
+
   let port: number | undefined;
   if (config.role !== 'worker') {
     const handlers = createSlackHandlers({
       control,
+      gate: approvals.gate,
+      postApprovalCard: approvals.postCard,
+      decideApproval: approvals.decide,
+      approversOf: approvals.approversOf,
       queue,
       audit,
       clock,
@@ -108,6 +124,8 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
     });
     await slack.start();
     stops.unshift(() => slack.stop());
+    const sweeper = approvals.startSweeper();
+    stops.unshift(() => sweeper.stop());
     port = slack.port;
     logger.info({ port, socketMode: Boolean(config.slack.appToken) }, 'slack front end started');
   }
@@ -151,6 +169,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
           logger,
           cluster: config.cluster.name,
           cancelledBy: (id) => control.cancelledBy(id),
+          ...(approvals.authorizeAtRun ? { authorize: approvals.authorizeAtRun } : {}),
           settings: {
             startDeadlineMs: config.debug.startDeadlineSeconds * 1000,
             runDeadlineMs: config.debug.runDeadlineSeconds * 1000,

@@ -13,6 +13,7 @@ import { adaptLogger } from './adapt-logger.js';
 import type { SlackRetryConfig } from './create-slack-notifier.js';
 import { guardIncomingRequest } from './guard-incoming-request.js';
 import { registerActionListeners } from './register-action-listeners.js';
+import { registerApprovalListeners } from './register-approval-listeners.js';
 import { registerCommandListeners } from './register-command-listeners.js';
 import { registerEventListeners } from './register-event-listeners.js';
 import type { SlackAppHandlers } from './slack-app-handlers.js';
@@ -72,7 +73,8 @@ function healthRoute(check: CreateSlackAppOptions['healthCheck']): CustomRoute {
 /**
  * Builds the Bolt app: HTTP mode (Bolt's HTTPReceiver on `POST /slack/events`, behind a guard for
  * oversized bodies and future timestamps, plus `GET /healthz`) or Socket Mode when `appToken` is given.
- * Registers the `/debug`, `app_mention` (`@bot debug …` in threads) and Cancel-button listeners.
+ * Registers the `/debug`, `app_mention` (`@bot debug …` in threads), Cancel-button and approval-card
+ * (Approve / Deny / Cancel request) listeners.
  */
 export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   if (options.signingSecret.trim() === '')
@@ -130,6 +132,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   const logging = options.logger ? { logger: options.logger } : {};
   registerEventListeners(app, { handlers: options.handlers, ...logging });
   registerActionListeners(app, { handlers: options.handlers, ...logging });
+  registerApprovalListeners(app, { handlers: options.handlers, ...logging });
 
   let server: Server | undefined;
   const guard = { endpoints, bodyLimitBytes, maxFutureSkewSeconds: options.maxFutureSkewSeconds ?? 300 };

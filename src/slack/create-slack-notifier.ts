@@ -3,6 +3,7 @@ import type { Logger } from '../core/ports.js';
 import { adaptLogger } from './adapt-logger.js';
 import type { ChannelPacerOptions } from './create-channel-pacer.js';
 import type { RenderTranscriptOptions } from './render-transcript.js';
+import { SlackApprovalNotifier } from './slack-approval-notifier.js';
 import { SlackNotifier } from './slack-notifier.js';
 
 /** Retry policy for Web API calls (p-retry options); 429 waits count as attempts. */
@@ -50,5 +51,15 @@ export function createSlackNotifier(options: CreateSlackNotifierOptions): SlackN
     ...(options.updateIntervalMs === undefined ? {} : { updateIntervalMs: options.updateIntervalMs }),
     ...(options.pacing ? { pacing: options.pacing } : {}),
     ...(options.transcript ? { transcript: options.transcript } : {}),
+  });
+}
+
+/** A {@link SlackApprovalNotifier} (approval cards) with its own WebClient. */
+export function createSlackApprovalNotifier(
+  options: Omit<CreateSlackNotifierOptions, 'updateIntervalMs' | 'pacing' | 'transcript'>,
+): SlackApprovalNotifier {
+  return new SlackApprovalNotifier({
+    client: createSlackWebClient(options),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 }

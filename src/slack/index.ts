@@ -4,10 +4,17 @@
 export type { ChannelPacerOptions } from './create-channel-pacer.js';
 export { type CreateSlackAppOptions, createSlackApp, type SlackApp } from './create-slack-app.js';
 export {
+  type CreateSlackDirectoriesOptions,
+  createSlackDirectories,
+  DIRECTORY_RETRY_CONFIG,
+} from './create-slack-directories.js';
+export {
   type CreateSlackNotifierOptions,
+  createSlackApprovalNotifier,
   createSlackNotifier,
   type SlackRetryConfig,
 } from './create-slack-notifier.js';
+export { formatApprovers, mentionSlackUser } from './format-approvers.js';
 export {
   DEFAULT_PARSE_LIMITS,
   type ParsedDebugCommand,
@@ -15,6 +22,16 @@ export {
   parseDebugCommand,
 } from './parse-debug-command.js';
 export {
+  APPROVAL_ACTION_IDS,
+  APPROVAL_ACTION_PATTERN,
+  APPROVAL_BLOCK_PREFIX,
+  approvalBlockId,
+  readApprovalBlockId,
+  renderApprovalCard,
+} from './render-approval-card.js';
+export {
+  renderApprovalClickAnswer,
+  renderApprovalPendingReply,
   renderCancelRefusedReply,
   renderCancelRequestedReply,
   renderDuplicateReply,
@@ -32,9 +49,18 @@ export {
 export { type PresetSummary, renderPresetList, renderUsage } from './render-usage.js';
 export type {
   SlackAppHandlers,
+  SlackApprovalAnswer,
+  SlackApprovalDecisionInput,
   SlackCancelInput,
   SlackCommandInput,
   SlackMentionInput,
 } from './slack-app-handlers.js';
+export { SlackApprovalNotifier, type SlackApprovalNotifierOptions } from './slack-approval-notifier.js';
+export {
+  SlackApproverDirectory,
+  type SlackDirectoryOptions,
+  SlackUserDirectory,
+} from './slack-directories.js';
 export type { SlackBlock, SlackFile, SlackMessage, SlackReply } from './slack-message.js';
 export { type EphemeralTarget, SlackNotifier, type SlackNotifierOptions } from './slack-notifier.js';
+export { toSlackApprovalAnswer } from './to-slack-approval-answer.js';

@@ -1,9 +1,9 @@
-import type { App, BlockAction, BlockElementAction, RespondFn, webApi } from '@slack/bolt';
+import type { App, BlockAction, BlockElementAction } from '@slack/bolt';
 import { toDebugError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
+import { answerClicker, channelOf, clickerTarget, messageTsOf } from './answer-clicker.js';
 import { renderCancelRefusedReply } from './render-command-reply.js';
 import { CANCEL_ACTION_ID } from './render-root-message.js';
-import { type ReplyTarget, sendEphemeral } from './send-reply.js';
 import type { SlackAppHandlers, SlackCancelInput } from './slack-app-handlers.js';
 import type { SlackReply } from './slack-message.js';
 
@@ -14,18 +14,6 @@ export interface ActionListenerOptions {
 }
 
 const REQUEST_ID = /^[a-z0-9]{4,64}$/;
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function channelOf(body: BlockAction): string | undefined {
-  return body.channel?.id ?? text(body.container.channel_id);
-}
-
-function messageTsOf(body: BlockAction): string | undefined {
-  return body.message?.ts ?? text(body.container.message_ts);
-}
 
 /** The click as the handler sees it, or why it cannot be read (a payload we never produce). */
 function readCancelClick(
@@ -40,45 +28,6 @@ function readCancelClick(
   const team = body.team?.id ?? body.user.team_id ?? teamId;
   if (!channelId || !messageTs || !team) return { problem: 'no channel, message or team' };
   return { input: { requestId, userId: body.user.id, teamId: team, channelId, messageTs } };
-}
-
-/**
- * Where the clicker is looking: the thread when the clicked message is itself a thread reply, else the
- * channel (a top-level root's `thread_ts` is its own `ts` once it has replies; that thread may be closed).
- */
-function clickerTarget(body: BlockAction): ReplyTarget | undefined {
-  const channelId = channelOf(body);
-  if (!channelId) return undefined;
-  const threadTs = text(body.message?.thread_ts) ?? text(body.container.thread_ts);
-  const inThread = threadTs !== undefined && threadTs !== messageTsOf(body);
-  return { channelId, userId: body.user.id, ...(inThread ? { ephemeralThreadTs: threadTs } : {}) };
-}
-
-/** Ephemeral to the clicker (in the message's thread when it is a reply); `response_url` when that fails. */
-async function answerClicker(
-  client: webApi.WebClient,
-  respond: RespondFn,
-  target: ReplyTarget | undefined,
-  reply: SlackReply,
-  logger: Logger | undefined,
-): Promise<void> {
-  if (target) {
-    try {
-      await sendEphemeral(client, target, reply);
-      return;
-    } catch (error) {
-      logger?.warn(
-        { detail: toDebugError(error).message },
-        'ephemeral answer to a click failed; using response_url',
-      );
-    }
-  }
-  try {
-    const blocks = reply.blocks ? { blocks: reply.blocks } : {};
-    await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, ...blocks });
-  } catch (error) {
-    logger?.warn({ err: toDebugError(error).code }, 'answer to a click via response_url failed');
-  }
 }
 
 /**

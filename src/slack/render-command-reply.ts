@@ -1,4 +1,7 @@
+import type { ApproverSpec } from '../core/approval-model.js';
 import { escapeSlackText, formatInlineCode, truncateForSlack } from './escape-slack-text.js';
+import { formatApprovers } from './format-approvers.js';
+import { formatNoticeText } from './render-notice.js';
 import { type SlackReply, section } from './slack-message.js';
 
 function reply(emoji: string, text: string, ephemeral = false): SlackReply {
@@ -28,6 +31,33 @@ export function renderPendingApprovalReply(requestId: string): SlackReply {
     ':lock:',
     `Request ${formatInlineCode(requestId)} needs approval; nothing runs until it is approved.`,
   );
+}
+
+/**
+ * The ack for a production request whose approval card was posted: who can approve, how many are needed.
+ * To the requester only; approver mentions render as names (an ephemeral message notifies nobody).
+ */
+export function renderApprovalPendingReply(
+  requestId: string,
+  approvers: ApproverSpec,
+  approvalsRequired = 1,
+): SlackReply {
+  const needed = approvalsRequired === 1 ? 'one approval' : `${approvalsRequired} approvals`;
+  return reply(
+    ':lock:',
+    `Request ${formatInlineCode(requestId)} targets production and needs ${needed} from ${formatApprovers(approvers)}. ` +
+      'The approval card is posted in this channel; nothing runs until it is approved. You can cancel it there.',
+    true,
+  );
+}
+
+/**
+ * A short answer to an approval-card click, for the clicker only. The text is escaped; only user
+ * mentions written as `<@U…>` stay live (e.g. "already approved by <@U1>").
+ */
+export function renderApprovalClickAnswer(text: string): SlackReply {
+  const shown = formatNoticeText(text);
+  return { text: shown, blocks: [section(shown)], ephemeral: true };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { ApprovalDecision, UserRef } from '../core/approval-model.js';
+import type { ApprovalCard } from '../core/describe-approval-card.js';
 import type { SlackReply } from './slack-message.js';
 
 /** A `/debug` invocation as the core use case sees it. `text` is what the user typed (Slack's escaping undone). */
@@ -45,6 +47,33 @@ export interface SlackCancelInput {
   messageTs: string;
 }
 
+/**
+ * A click on Approve, Deny or Cancel request of an approval card. Read from the signed payload only:
+ * the clicker's ids, never a name; the approval id from the button's value (already shaped like an
+ * approval id, not yet known to exist); the digest from the card's actions block id.
+ */
+export interface SlackApprovalDecisionInput {
+  approvalId: string;
+  decision: ApprovalDecision;
+  clicker: UserRef;
+  /** The full digest the clicked card showed; undefined when the block id did not carry one. */
+  shownDigest?: string;
+  /** Where the card is: a `card` in the answer replaces it in place. */
+  channelId: string;
+  messageTs: string;
+}
+
+/** What to do after a decision click: both parts are optional and independent. */
+export interface SlackApprovalAnswer {
+  /** The card as it should now look (re-rendered and `chat.update`d in place at channelId/messageTs). */
+  card?: ApprovalCard;
+  /**
+   * Plain text for the clicker only (escaped before sending; `<@U…>` user mentions stay live), e.g.
+   * "You can't approve your own request." Sent with `chat.postEphemeral`, else `response_url`.
+   */
+  ephemeral?: string;
+}
+
 /** What the Slack front end calls. Every handler should answer quickly: parse, policy, enqueue, signal. */
 export interface SlackAppHandlers {
   onDebugCommand(input: SlackCommandInput): Promise<SlackReply>;
@@ -56,4 +85,9 @@ export interface SlackAppHandlers {
   onMention?(input: SlackMentionInput): Promise<SlackReply | undefined>;
   /** The Cancel button; the reply is shown to the clicker only. Without it the click is answered "not available". */
   onCancel?(input: SlackCancelInput): Promise<SlackReply>;
+  /**
+   * Approve / Deny / Cancel request on an approval card (e.g. `decideApproval` + `describeApprovalCard`).
+   * Without it a click is answered "not available" and the card is left as it is.
+   */
+  onApprovalDecision?(input: SlackApprovalDecisionInput): Promise<SlackApprovalAnswer>;
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import {
   appMentionEnvelope,
+  approvalClickPayload,
   blockActionsPayload,
   cancelClickPayload,
   SLASH_COMMAND_FIELDS,
@@ -17,9 +18,17 @@ export function slashCommandBody(fields: Record<string, string> = {}): string {
   return new URLSearchParams({ ...SLASH_COMMAND_FIELDS, ...fields }).toString();
 }
 
-/** A form-encoded block_actions body (`payload=<json>`). */
+/**
+ * A form-encoded block_actions body (`payload=<json>`); overrides set the action id, `block_id`, `value`,
+ * the user's id and team id, the channel and the message `ts`.
+ */
 export function blockActionsBody(overrides: Parameters<typeof blockActionsPayload>[0] = {}): string {
   return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(overrides)) }).toString();
+}
+
+/** A form-encoded click on an approval card's Approve / Deny / Cancel request button. */
+export function approvalClickBody(overrides: Parameters<typeof approvalClickPayload>[0] = {}): string {
+  return new URLSearchParams({ payload: JSON.stringify(approvalClickPayload(overrides)) }).toString();
 }
 
 /** A form-encoded Cancel click on a root message. */

@@ -34,6 +34,15 @@ export interface FakeUser {
   teamId?: string;
 }
 
+/** What `usergroups.list` tells about a group besides its members (keyed by group id). */
+export interface FakeUsergroupInfo {
+  /** Mention handle without `@`; default the id in lower case. */
+  handle?: string;
+  name?: string;
+  /** Disabled groups are listed only with `include_disabled`. */
+  disabled?: boolean;
+}
+
 /** A Slack-style answer: `ok:false` with an error, or `ok:true` with data. */
 export type MethodResult =
   | { ok: true; [key: string]: unknown }
@@ -59,6 +68,7 @@ export class FakeSlackState {
     readonly users: FakeUser[],
     readonly usergroups: Record<string, string[]>,
     readonly shape: ShapeOptions,
+    readonly usergroupInfo: Record<string, FakeUsergroupInfo> = {},
   ) {}
 
   #nextTs(): string {
@@ -166,6 +176,27 @@ export class FakeSlackState {
     };
   }
 
+  #listUsergroups(args: Args): MethodResult {
+    const flag = (value: unknown) => value === true || value === 'true' || value === '1';
+    const usergroups = Object.entries(this.usergroups)
+      .filter(([id]) => flag(args.include_disabled) || !this.usergroupInfo[id]?.disabled)
+      .map(([id, members]) => {
+        const info = this.usergroupInfo[id] ?? {};
+        const handle = info.handle ?? id.toLowerCase();
+        return {
+          id,
+          team_id: this.identity.teamId,
+          is_usergroup: true,
+          name: info.name ?? handle,
+          handle,
+          date_delete: info.disabled ? 1_700_000_000 : 0,
+          user_count: members.length,
+          ...(flag(args.include_users) ? { users: members } : {}),
+        };
+      });
+    return { ok: true, usergroups };
+  }
+
   /** Runs one Web API method; unknown methods answer `unknown_method` like Slack. */
   call(method: string, args: Args): MethodResult {
     switch (method) {
@@ -199,6 +230,8 @@ export class FakeSlackState {
           this.users.find((u) => u.email !== undefined && u.email === args.email),
           'users_not_found',
         );
+      case 'usergroups.list':
+        return this.#listUsergroups(args);
       case 'usergroups.users.list': {
         const members = this.usergroups[String(args.usergroup)];
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };

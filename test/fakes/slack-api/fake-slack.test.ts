@@ -196,4 +196,32 @@ describe('the fake Slack Web API', () => {
     expect(result.message_ts).toBeDefined();
     expect(fake.messages).toHaveLength(0);
   });
+  it('lists user groups with usergroups.list: handles, disabled ones only on request, members with include_users', async () => {
+    const listed = await client.usergroups.list();
+    expect(listed.usergroups).toEqual([
+      expect.objectContaining({ id: 'S0SRE', handle: 's0sre', user_count: 2, date_delete: 0 }),
+    ]);
+    expect(listed.usergroups![0]!.users).toBeUndefined();
+    const withUsers = await client.usergroups.list({ include_users: true });
+    expect(withUsers.usergroups![0]!.users).toEqual(['U0BOB', 'U0CAROL']);
+
+    const other = await startFakeSlack({
+      usergroups: { S0A: ['U0A'], S0B: [] },
+      usergroupInfo: { S0A: { handle: 'team-a', name: 'Team A' }, S0B: { handle: 'gone', disabled: true } },
+    });
+    const otherClient = createSlackWebClient({
+      token: other.token,
+      slackApiUrl: other.url,
+      retryConfig: { retries: 0 },
+    });
+    expect((await otherClient.usergroups.list()).usergroups!.map((g) => [g.id, g.handle, g.name])).toEqual([
+      ['S0A', 'team-a', 'Team A'],
+    ]);
+    const all = await otherClient.usergroups.list({ include_disabled: true });
+    expect(all.usergroups!.map((g) => [g.id, Boolean(g.date_delete)])).toEqual([
+      ['S0A', false],
+      ['S0B', true],
+    ]);
+    await other.close();
+  });
 });

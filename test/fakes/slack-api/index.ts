@@ -1,9 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type FakeMessage, FakeSlackState, type FakeUpload, type FakeUser } from './fake-slack-state.js';
+import {
+  type FakeMessage,
+  FakeSlackState,
+  type FakeUpload,
+  type FakeUser,
+  type FakeUsergroupInfo,
+} from './fake-slack-state.js';
 import { parseBody, readRawBody } from './read-body.js';
 
-export type { FakeMessage, FakeUpload, FakeUser } from './fake-slack-state.js';
+export type { FakeMessage, FakeUpload, FakeUser, FakeUsergroupInfo } from './fake-slack-state.js';
 
 /** One request the fake received (Web API methods, plus `upload` for upload-URL POSTs). */
 export interface FakeSlackCall {
@@ -37,6 +43,8 @@ export interface FakeSlackOptions {
   users?: FakeUser[];
   /** Usergroup id → member user ids. */
   usergroups?: Record<string, string[]>;
+  /** Usergroup id → handle, name, disabled (what `usergroups.list` shows); default handle = id in lower case. */
+  usergroupInfo?: Record<string, FakeUsergroupInfo>;
   tooManyBlocksError?: 'invalid_blocks' | 'msg_blocks_too_long';
 }
 
@@ -89,9 +97,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     botId: options.botId ?? 'B0BOT',
   };
   let origin = '';
-  const state = new FakeSlackState(() => origin, identity, options.users ?? [], options.usergroups ?? {}, {
-    tooManyBlocksError: options.tooManyBlocksError ?? 'invalid_blocks',
-  });
+  const state = new FakeSlackState(
+    () => origin,
+    identity,
+    options.users ?? [],
+    options.usergroups ?? {},
+    { tooManyBlocksError: options.tooManyBlocksError ?? 'invalid_blocks' },
+    options.usergroupInfo ?? {},
+  );
   const calls: FakeSlackCall[] = [];
   const posts: ResponseUrlPost[] = [];
   const failures = new Map<string, FakeFailure[]>();

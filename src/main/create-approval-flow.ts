@@ -1,0 +1,120 @@
+import type { AppConfig } from '../config/load-config.js';
+import type { Approval } from '../core/approval-model.js';
+import { assertStillAuthorized, authorizeRequester } from '../core/authorize-requester.js';
+import { cacheApproverDirectory } from '../core/cache-approver-directory.js';
+import { decideApproval } from '../core/decide-approval.js';
+import { describeApprovalCard } from '../core/describe-approval-card.js';
+import { startApprovalSweeper } from '../core/expire-approvals.js';
+import { type GateDeps, gateDebugRequest } from '../core/gate-debug-request.js';
+import type { DebugRequest } from '../core/model.js';
+import type { AuditLog, Clock, JobQueue, Logger } from '../core/ports.js';
+import {
+  createKubeAccessReviewer,
+  createTargetLabelReader,
+  type KubeSource,
+} from '../kube/create-kube-debugger.js';
+import { classifyRequest } from '../policy/classify-request.js';
+import { mayRequest, requesterGroupsInPolicy } from '../policy/may-request.js';
+import type { createProducerConnection } from '../queue/create-redis-connection.js';
+import { RedisApprovalStore } from '../queue/redis-approval-store.js';
+import { createSlackDirectories } from '../slack/create-slack-directories.js';
+import type { SlackRetryConfig } from '../slack/create-slack-notifier.js';
+import { createSlackApprovalNotifier } from '../slack/create-slack-notifier.js';
+import { mentionSlackUser } from '../slack/format-approvers.js';
+import type { SlackApprovalAnswer, SlackApprovalDecisionInput } from '../slack/slack-app-handlers.js';
+import { toSlackApprovalAnswer } from '../slack/to-slack-approval-answer.js';
+
+export interface ApprovalFlowInput {
+  config: AppConfig;
+  connection: ReturnType<typeof createProducerConnection>;
+  queue: JobQueue;
+  audit: AuditLog;
+  logger: Logger;
+  clock: Clock;
+  kube?: KubeSource;
+  slackRetryConfig?: SlackRetryConfig;
+}
+
+/** Approvals, access rules and per-user authorization wired from config (see README, Policy). */
+export function createApprovalFlow(input: ApprovalFlowInput) {
+  const { config, logger, clock, audit } = input;
+  const store = new RedisApprovalStore({ connection: input.connection, prefix: config.queue.prefix });
+  const slack = {
+    token: config.slack.botToken,
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    ...(input.slackRetryConfig ? { retryConfig: input.slackRetryConfig } : {}),
+    logger,
+  };
+  const directories = createSlackDirectories(slack);
+  const directory = cacheApproverDirectory(directories.approvers, { ttlMs: 5 * 60_000, clock });
+  const cards = createSlackApprovalNotifier(slack);
+  const timeoutMs = Math.min(config.debug.kubeRequestTimeoutMs, 2000);
+  const kubeSource = { ...(input.kube ?? {}), requestTimeoutMs: timeoutMs };
+  const authSettings = config.policy.authorization;
+  const authDeps = authSettings.subjectAccessReview
+    ? { settings: authSettings, reviewer: createKubeAccessReviewer(kubeSource), users: directories.users }
+    : undefined;
+  const needsLabels =
+    config.policy.production.namespaceLabels.length + config.policy.production.podLabels.length > 0;
+  const readLabels = needsLabels ? createTargetLabelReader(kubeSource) : undefined;
+  const enqueue = (request: DebugRequest, approval: Approval) =>
+    input.queue.enqueue({ ...request, approvedBy: approval.approvals.map((a) => a.by.userId) });
+
+  const gateDeps: GateDeps = {
+    store,
+    directory,
+    audit,
+    clock,
+    logger,
+    dedupe: store,
+    cluster: config.cluster.name,
+    mayRequest: (requester, request) =>
+      mayRequest(requester, request, config.policy, { cluster: config.cluster.name }),
+    classify: (request, context) => classifyRequest(request, context, config.policy),
+    requesterGroups: requesterGroupsInPolicy(config.policy),
+    ...(authDeps ? { authorize: (request: DebugRequest) => authorizeRequester(request, authDeps) } : {}),
+    ...(readLabels ? { readTargetLabels: (request: DebugRequest) => readLabels(request.target) } : {}),
+  };
+
+  return {
+    store,
+    gate: (request: DebugRequest, origin: { reason?: string }) => gateDebugRequest(request, origin, gateDeps),
+    /** For the worker: the requester must still be allowed just before anything is created. */
+    ...(authDeps
+      ? { authorizeAtRun: (request: DebugRequest) => assertStillAuthorized(request, { ...authDeps, audit }) }
+      : {}),
+    async postCard(approval: Approval): Promise<void> {
+      const card = describeApprovalCard(approval, clock.now());
+      const messageTs = await cards.postCard(approval.request.channelId, card, approval.request.threadTs);
+      await store.attachCard(approval.id, { channelId: approval.request.channelId, messageTs });
+    },
+    async decide(click: SlackApprovalDecisionInput): Promise<SlackApprovalAnswer> {
+      const now = clock.now();
+      const result = await decideApproval(
+        {
+          approvalId: click.approvalId,
+          clicker: click.clicker,
+          decision: click.decision,
+          now,
+          ...(click.shownDigest ? { shownDigest: click.shownDigest } : {}),
+        },
+        { store, audit, logger, enqueue, mention: mentionSlackUser },
+      );
+      return toSlackApprovalAnswer(result, now);
+    },
+    approversOf: async (requestId: string) =>
+      (await store.get(requestId))?.approvals.map((a) => a.by.userId) ?? [],
+    startSweeper: () =>
+      startApprovalSweeper({
+        store,
+        audit,
+        logger,
+        clock,
+        intervalMs: 30_000,
+        enqueue,
+        onExpired: async (approval) => {
+          await cards.refreshCard(approval, clock.now());
+        },
+      }),
+  };
+}
