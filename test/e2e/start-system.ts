@@ -5,7 +5,8 @@ import {
   type FakeKubeApiOptions,
   startFakeKubeApi,
 } from '../fakes/kube-apiserver/index.js';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api/index.js';
+import type { Clock } from '../../src/core/ports.js';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../fakes/slack-api/index.js';
 import { aSilentLogger } from '../helpers/builders.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import {
@@ -35,10 +36,17 @@ export interface System {
  * BullMQ prefix, the fake Kubernetes API server and the fake Slack Web API on loopback.
  */
 export async function startSystem(
-  options: { kube?: FakeKubeApiOptions; tweak?: (config: AppConfig) => void; role?: 'all' | 'bot' } = {},
+  options: {
+    kube?: FakeKubeApiOptions;
+    slack?: FakeSlackOptions;
+    tweak?: (config: AppConfig) => void;
+    role?: 'all' | 'bot';
+    /** Fake time for the whole bot (approval expiry); default the system clock. */
+    clock?: Clock;
+  } = {},
 ): Promise<System> {
   const kube = await startFakeKubeApi(options.kube);
-  const slack = await startFakeSlack();
+  const slack = await startFakeSlack(options.slack);
   const prefix = uniquePrefix();
   const config = loadConfig({
     role: options.role ?? 'all',
@@ -65,6 +73,7 @@ export async function startSystem(
     slackBotId: slack.identity.botId,
     slackBotUserId: slack.identity.botUserId,
     notifierUpdateIntervalMs: 20,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const url = (path: string) => `http://127.0.0.1:${app.port}${path}`;
   return {
