@@ -47,14 +47,25 @@ export async function startBenchWorld(
   const prefix = `bench-${randomUUID()}`;
   const config = loadConfig({
     role: 'worker',
-    env: { SLACK_BOT_TOKEN: info.slack.token, SLACK_API_URL: info.slack.url, REDIS_URL, CONFIG_FILE: 'config/default.yaml' },
+    env: {
+      SLACK_BOT_TOKEN: info.slack.token,
+      SLACK_API_URL: info.slack.url,
+      REDIS_URL,
+      CONFIG_FILE: 'config/default.yaml',
+    },
   });
   config.queue.prefix = prefix;
   config.worker.concurrency = concurrency;
   if (options.outputCapBytes) config.debug.outputCapBytes = options.outputCapBytes;
   const producer = createProducerConnection(REDIS_URL);
   await waitForRedis(producer);
-  const queue = new BullJobQueue({ connection: producer, queueName: config.queue.name, prefix, attempts: 1, backoffMs: 0 });
+  const queue = new BullJobQueue({
+    connection: producer,
+    queueName: config.queue.name,
+    prefix,
+    attempts: 1,
+    backoffMs: 0,
+  });
   const enqueue = async (n: number, commands: string[][] = [['echo', 'ok']]) => {
     await Promise.all(Array.from({ length: n }, (_, i) => queue.enqueue(aBenchRequest(i, commands))));
   };
@@ -75,7 +86,9 @@ export async function startBenchWorld(
         if ((counts.completed ?? 0) + (counts.failed ?? 0) >= n) {
           if (counts.failed) {
             const failed = await queue.queue.getFailed(0, 2);
-            throw new Error(`${counts.failed} jobs failed, e.g. ${failed.map((j) => j.failedReason).join('; ')}`);
+            throw new Error(
+              `${counts.failed} jobs failed, e.g. ${failed.map((j) => j.failedReason).join('; ')}`,
+            );
           }
           return;
         }
