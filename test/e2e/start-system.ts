@@ -1,11 +1,11 @@
 import { type AppConfig, loadConfig } from '../../src/config/load-config.js';
+import type { Clock } from '../../src/core/ports.js';
 import { type RunningApp, startApp } from '../../src/main/start-app.js';
 import {
   type FakeKubeApi,
   type FakeKubeApiOptions,
   startFakeKubeApi,
 } from '../fakes/kube-apiserver/index.js';
-import type { Clock } from '../../src/core/ports.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../fakes/slack-api/index.js';
 import { aSilentLogger } from '../helpers/builders.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';

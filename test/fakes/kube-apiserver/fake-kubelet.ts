@@ -4,8 +4,8 @@
  * on this host (no shell) with `TERMINATION_LOG` pointing at a file that stands in for /dev/termination-log.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { setMaxListeners } from 'node:events';
 import { createHash, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
