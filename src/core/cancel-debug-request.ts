@@ -43,11 +43,11 @@ export async function cancelDebugRequest(input: CancelInput, deps: CancelDeps): 
     };
   }
   const result = await deps.control.cancel(input.requestId, input.userId);
-  if (result.status === 'already_finished') {
-    return { ok: false, message: 'That request has already finished; there is nothing left to cancel.' };
-  }
-  if (result.status === 'not_found') {
-    return { ok: false, message: 'That request is no longer known (finished long ago or never queued).' };
+  if (result.status !== 'cancelled') {
+    await deps.audit.record({ ...base, event: 'cancel_refused', reason: result.status });
+    return result.status === 'already_finished'
+      ? { ok: false, message: 'That request has already finished; there is nothing left to cancel.' }
+      : { ok: false, message: 'That request is no longer known (finished long ago or never queued).' };
   }
   await deps.audit.record({ ...base, event: 'cancelled', reason: result.wasRunning ? 'running' : 'queued' });
   return {

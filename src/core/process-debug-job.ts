@@ -67,6 +67,19 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
     );
     await ctx.saveState({ rootId });
   }
+  if (cancelledBy && ctx.attempt > 1) {
+    // An earlier attempt may have created the container and started the command: say so.
+    const reason = `Cancelled by ${cancelledBy} while a retry was pending. An earlier attempt may already have added ${containerName} to the pod and started the command there; it cannot be stopped or removed through the API.`;
+    await deps.audit.record({ ...auditBase, event: 'cancelled', reason: 'during retry' });
+    await finish(
+      ctx,
+      deps,
+      rootId,
+      await deps.buildTranscript(transcriptInput(deps, request, undefined, reason)),
+      'cancelled',
+    );
+    return { status: 'cancelled', containerName };
+  }
   if (cancelledBy) {
     await deps.notifier.updateRoot(request, rootId, cancelledNotice(cancelledBy));
     log.info({ cancelledBy }, 'cancelled before it started');
@@ -110,7 +123,9 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
   await deps.audit.record({
     ...auditBase,
     event: outcome.adopted ? 'container_adopted' : 'container_created',
-    reason: outcome.containerName,
+    reason: outcome.adopted
+      ? `${outcome.containerName} recovered on attempt ${ctx.attempt} (an earlier attempt created it)`
+      : outcome.containerName,
   });
   const transcript = await deps.buildTranscript(transcriptInput(deps, request, outcome));
   // A command that exits non-zero is a finding, not a failure of the bot: the request is done.

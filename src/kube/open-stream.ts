@@ -51,8 +51,14 @@ export async function openStream(
   options.signal.throwIfAborted();
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise<IncomingMessage>((resolve, reject) => {
-    const req = transport.request(url, { ...requestOptions, signal: options.signal }, (res) => {
+    // The signal is wired by hand rather than passed to http.request: Node's own wiring can destroy a
+    // keep-alive socket that already went back to the pool, raising an AbortError nobody listens for.
+    const req = transport.request(url, requestOptions, (res) => {
       clearTimeout(timer);
+      // Aborting (cap reached, deadline, cancel) destroys the response with an AbortError, possibly
+      // after its reader has stopped listening: keep that from becoming an uncaught exception.
+      // Readers still see errors through their own listeners (for await, pipe).
+      res.on('error', () => undefined);
       if (res.statusCode === 200) return resolve(res);
       const headers = Object.fromEntries(
         Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]),
@@ -68,6 +74,10 @@ export async function openStream(
       clearTimeout(timer);
       reject(error);
     });
+    const onAbort = () =>
+      req.destroy(options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    req.on('close', () => options.signal.removeEventListener('abort', onAbort));
     req.end();
   });
 }

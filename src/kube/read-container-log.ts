@@ -40,8 +40,6 @@ export async function readContainerLog(
     endedCleanly,
     ...(error !== undefined ? { error } : {}),
   });
-  const controller = new AbortController();
-  const signal = AbortSignal.any([controller.signal, options.signal]);
   let stream: Awaited<ReturnType<KubeApi['streamLog']>>;
   try {
     stream = await api.streamLog(
@@ -49,7 +47,7 @@ export async function readContainerLog(
       target.pod,
       target.container,
       { follow: options.follow, limitBytes: options.limitBytes + 1 },
-      signal,
+      options.signal,
     );
   } catch (error) {
     return result(false, error);
@@ -62,7 +60,8 @@ export async function readContainerLog(
         chunks.push(data.subarray(0, room));
         bytes += room;
         capped = true;
-        controller.abort();
+        // Destroying the response (not aborting the request) is safe even if it already ended.
+        stream.destroy();
         return result(true);
       }
       chunks.push(data);

@@ -21,12 +21,12 @@ export function checkImage(image: string, policy: DebugPolicy['images']): string
   }
   const reference = parsed.reference;
   const name = shortImageName(reference);
-  if (!policy.allow.some((pattern) => matchImagePattern(pattern, reference))) {
-    return `image ${showValue(image)} is not allowed here (allowed: ${listForMessage(policy.allow)}); use one of those or ask an admin to extend images.allow`;
-  }
   if (policy.denyLatest && reference.digest === undefined && (reference.tag ?? 'latest') === 'latest') {
     const what = reference.tag === undefined ? 'has no tag (that means :latest)' : 'uses :latest';
     return `image ${showValue(image)} ${what}, which is not allowed; pin a version, e.g. ${name}:<version> or ${name}@sha256:<digest>`;
+  }
+  if (!policy.allow.some((pattern) => matchImagePattern(pattern, reference))) {
+    return `image ${showValue(image)} is not allowed here (allowed: ${listForMessage(policy.allow)}); use one of those or ask an admin to extend images.allow`;
   }
   if (policy.requireDigest && reference.digest === undefined) {
     return `image ${showValue(image)} is not pinned by digest; use ${name}@sha256:<digest>`;

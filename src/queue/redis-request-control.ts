@@ -46,7 +46,8 @@ export class RedisRequestControl implements RequestControl {
     const state = await job.getState();
     if (state === 'completed' || state === 'failed') return { status: 'already_finished' };
     if (state === 'active') await this.options.connection.publish(this.keys.channel, requestId);
-    return { status: 'cancelled', wasRunning: state === 'active' };
+    // A job waiting for a retry has already run once: its container may exist and may have run.
+    return { status: 'cancelled', wasRunning: state === 'active' || job.attemptsMade > 0 };
   }
 
   async cancelledBy(requestId: string): Promise<string | undefined> {
