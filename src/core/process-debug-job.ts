@@ -128,8 +128,7 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
       : outcome.containerName,
   });
   const transcript = await deps.buildTranscript(transcriptInput(deps, request, outcome));
-  // A command that exits non-zero is a finding, not a failure of the bot: the request is done.
-  await finish(ctx, deps, rootId, transcript, outcome.state === 'completed' ? 'done' : undefined);
+  await finish(ctx, deps, rootId, transcript);
   await deps.audit.record({
     ...auditBase,
     event: transcript.outcome === 'failed' ? 'failed' : 'finished',

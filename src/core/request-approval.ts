@@ -77,9 +77,7 @@ export async function requestApproval(
 
   try {
     if (deps.dedupe) {
-      const key = deriveDedupeKey({ ...request.requester, channelId: request.channelId, digest });
-      const holder = await deps.dedupe.claim(key, request.id, deps.dedupeWindowMs ?? DEDUPE_WINDOW_MS);
-      const earlier = holder === request.id ? undefined : await deps.store.get(holder);
+      const earlier = await findPendingTwin(request, digest, deps);
       if (earlier) {
         await audit('approval_duplicate', `same command as ${earlier.id}`);
         return { status: 'duplicate', approval: earlier };
@@ -112,4 +110,35 @@ export async function requestApproval(
     await audit('approval_unavailable', 'store failed');
     return { status: 'unavailable', message: UNAVAILABLE };
   }
+}
+
+/**
+ * The same command re-typed by the same user in the same channel within the window maps to the
+ * earlier request while that one is still pending. A decided, expired or lost earlier request does
+ * not: the claim moves on to a key chained after it, so the new request gets its own approval.
+ * A holder whose record is not stored yet (another replica between claim and create) is waited for.
+ */
+async function findPendingTwin(
+  request: DebugRequest,
+  digest: string,
+  deps: RequestApprovalDeps,
+): Promise<Approval | undefined> {
+  let key = deriveDedupeKey({ ...request.requester, channelId: request.channelId, digest });
+  for (let hop = 0; hop < 5; hop++) {
+    const holder = await deps.dedupe!.claim(key, request.id, deps.dedupeWindowMs ?? DEDUPE_WINDOW_MS);
+    if (holder === request.id) return undefined;
+    const earlier = await waitForRecord(deps.store, holder);
+    if (earlier?.state === 'pending') return earlier;
+    key = `${key}>${holder}`;
+  }
+  return undefined;
+}
+
+async function waitForRecord(store: RequestApprovalDeps['store'], id: string): Promise<Approval | undefined> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const record = await store.get(id);
+    if (record) return record;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
 }

@@ -90,6 +90,12 @@ export function createApprovalFlow(input: ApprovalFlowInput) {
     },
     async decide(click: SlackApprovalDecisionInput): Promise<SlackApprovalAnswer> {
       const now = clock.now();
+      // Our cards always carry the digest in the actions block; an Approve without one approves nothing.
+      if (click.decision === 'approve' && !click.shownDigest) {
+        return {
+          ephemeral: 'This card does not say what it approves; nothing was approved. Use the latest card.',
+        };
+      }
       const result = await decideApproval(
         {
           approvalId: click.approvalId,

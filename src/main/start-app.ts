@@ -17,6 +17,7 @@ import { createSlackNotifier, type SlackRetryConfig } from '../slack/create-slac
 import { buildTranscript } from '../transcript/build-transcript.js';
 import { createApprovalFlow } from './create-approval-flow.js';
 import { createSlackHandlers } from './handle-debug-command.js';
+import { redactRootCommands } from './redact-root-commands.js';
 
 /** Test and embedding hooks: everything else comes from the validated config. */
 export interface StartOverrides {
@@ -135,7 +136,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
     workerConnection.on('error', (err) =>
       logger.warn({ err: { message: err.message } }, 'redis (worker) connection error'),
     );
-    const notifier = createSlackNotifier({
+    const slackNotifier = createSlackNotifier({
       token: config.slack.botToken,
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
       ...(overrides.slackRetryConfig ? { retryConfig: overrides.slackRetryConfig } : {}),
@@ -144,6 +145,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
         : { updateIntervalMs: overrides.notifierUpdateIntervalMs }),
       logger,
     });
+    const notifier = redactRootCommands(slackNotifier);
     const podDebugger = createKubePodDebugger({
       ...(overrides.kube ?? {}),
       requestTimeoutMs: config.debug.kubeRequestTimeoutMs,
