@@ -67,7 +67,7 @@ describe('presets end to end', () => {
     system.kube.addNamespace('shop');
     system.kube.addPod(aPod('web-1', 'shop'));
     await command(system, 'web-1 -n shop --preset probe');
-    const thread = await waitForThread(system, (all) => /second-still-ran/.test(all) && /Done/.test(all));
+    const thread = await waitForThread(system, (all) => /second-still-ran/.test(all) && /Failed/.test(all));
     const transcript = thread.replies.map((m) => JSON.stringify(m.blocks)).join('\n');
     expect(transcript).toMatch(/\*Command 1\*[^"]*:warning: exit 3/);
     expect(transcript).toMatch(/about-to-fail/);
