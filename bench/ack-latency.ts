@@ -5,14 +5,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { deletePrefix } from '../test/helpers/redis.js';
+import { siblingScript } from './sibling-script.js';
 
 const SECRET = 'bench-signing-secret';
 const TOTAL = Number(process.env.BENCH_ACK_REQUESTS ?? 2000);
 const CONCURRENCY = 50;
-const ROUNDS = 4;
+const ROUNDS = 8;
 
 interface Server {
   port: number;
@@ -24,9 +26,7 @@ async function startServer(kind: 'bare' | 'ours', prefix: string): Promise<Serve
     process.execPath,
     [
       ...(process.env.BENCH_CPU_PROF === kind ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-      '--import',
-      'tsx',
-      'bench/serve-for-bench.ts',
+      ...siblingScript('serve-for-bench'),
       kind,
       prefix,
       SECRET,
@@ -106,6 +106,12 @@ async function load(port: number, count: number, offset: number): Promise<number
   return latencies;
 }
 
+/** CPU seconds (user + system) a child process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -122,10 +128,24 @@ export async function benchAckLatency(): Promise<{
     await load(bare.port, 300, 0); // warm-up (JIT, connections)
     await load(ours.port, 300, 1_000_000);
     const results = { bare: [] as number[], ours: [] as number[] };
+    const cpu = { bare: 0, ours: 0 };
+    const roundRatios: number[] = [];
     const perRound = Math.ceil(TOTAL / ROUNDS);
     for (let r = 0; r < ROUNDS; r++) {
-      results.bare.push(...(await load(bare.port, perRound, 2_000_000 + r * perRound)));
-      results.ours.push(...(await load(ours.port, perRound, 3_000_000 + r * perRound)));
+      let before = cpuSeconds(bare.child.pid!);
+      const bareRound = await load(bare.port, perRound, 2_000_000 + r * perRound);
+      cpu.bare += cpuSeconds(bare.child.pid!) - before;
+      before = cpuSeconds(ours.child.pid!);
+      const oursRound = await load(ours.port, perRound, 3_000_000 + r * perRound);
+      cpu.ours += cpuSeconds(ours.child.pid!) - before;
+      results.bare.push(...bareRound);
+      results.ours.push(...oursRound);
+      const p99 = (xs: number[]) =>
+        percentile(
+          [...xs].sort((x, y) => x - y),
+          99,
+        );
+      roundRatios.push(p99(oursRound) / p99(bareRound));
     }
     const b = results.bare.sort((x, y) => x - y);
     const o = results.ours.sort((x, y) => x - y);
@@ -137,6 +157,13 @@ export async function benchAckLatency(): Promise<{
     console.log(`ack latency, ${o.length} signed /debug commands each, concurrency ${CONCURRENCY}`);
     console.log(`  ours: p50 ${summary.p50[0].toFixed(2)} ms  p99 ${summary.p99[0].toFixed(2)} ms`);
     console.log(`  bare Bolt ack: p50 ${summary.p50[1].toFixed(2)} ms  p99 ${summary.p99[1].toFixed(2)} ms`);
+    roundRatios.sort((x, y) => x - y);
+    console.log(
+      `  per-round p99 ratios (${ROUNDS} alternating rounds): ${roundRatios.map((x) => x.toFixed(2)).join(' ')}; median ${percentile(roundRatios, 50).toFixed(2)}`,
+    );
+    console.log(
+      `  server CPU per ack: ours ${((cpu.ours / o.length) * 1000).toFixed(3)} ms, bare ${((cpu.bare / b.length) * 1000).toFixed(3)} ms`,
+    );
     console.log(
       `  p50 ratio ${(summary.p50[0] / summary.p50[1]).toFixed(2)}  p99 ratio ${summary.ratio.toFixed(2)} (goal ≤ 1.25)`,
     );

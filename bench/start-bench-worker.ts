@@ -8,6 +8,7 @@ import { type RunningApp, startApp } from '../src/main/start-app.js';
 import { BullJobQueue } from '../src/queue/bullmq-job-queue.js';
 import { createProducerConnection, waitForRedis } from '../src/queue/create-redis-connection.js';
 import { deletePrefix, REDIS_URL } from '../test/helpers/redis.js';
+import { siblingScript } from './sibling-script.js';
 
 export interface BenchWorld {
   app: RunningApp;
@@ -25,7 +26,7 @@ interface FakesInfo {
 }
 
 async function startFakes(fakes: Record<string, number>): Promise<{ child: ChildProcess; info: FakesInfo }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/serve-fakes.ts', JSON.stringify(fakes)], {
+  const child = spawn(process.execPath, [...siblingScript('serve-fakes'), JSON.stringify(fakes)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   for await (const line of createInterface({ input: child.stdout! })) {

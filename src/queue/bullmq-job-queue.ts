@@ -11,7 +11,7 @@ export interface BullJobQueueOptions {
   prefix: string;
   attempts: number;
   backoffMs: number;
-  /** How long a request id stays claimed, so a late redelivery is still a duplicate (seconds). */
+  /** How long a request id stays claimed, so a late redelivery is still a duplicate (seconds; default 1 hour). */
   dedupeTtlSeconds?: number;
   /** Upper bound for one enqueue, so a stuck Redis never stalls the ack. */
   timeoutMs?: number;
@@ -43,20 +43,19 @@ export class BullJobQueue implements JobQueue {
   async enqueue(request: DebugRequest): Promise<EnqueueResult> {
     return withTimeout(this.options.timeoutMs ?? 2000, async () => {
       const key = `${this.options.prefix}:${this.options.queueName}:request:${request.id}`;
-      const claimed = await this.options.connection.set(
-        key,
-        '1',
-        'EX',
-        this.options.dedupeTtlSeconds ?? 86_400,
-        'NX',
-      );
-      if (claimed !== 'OK') return { status: 'duplicate' } as const;
-      try {
-        const data: DebugJobData = { v: 1, request, state: {} };
-        await this.queue.add(DEBUG_JOB_NAME, data, { jobId: request.id });
-      } catch (error) {
+      const data: DebugJobData = { v: 1, request, state: {} };
+      // Claim and add are sent together (one round trip with auto-pipelining). A duplicate's add is a
+      // no-op: while the claim lives (1 hour) the job with this id still exists (kept 7 days, or the
+      // newest 10,000), and BullMQ ignores an add for an existing job id.
+      const [claimed, added] = await Promise.allSettled([
+        this.options.connection.set(key, '1', 'EX', this.options.dedupeTtlSeconds ?? 3600, 'NX'),
+        this.queue.add(DEBUG_JOB_NAME, data, { jobId: request.id }),
+      ]);
+      if (claimed.status === 'rejected') throw claimed.reason;
+      if (claimed.value !== 'OK') return { status: 'duplicate' } as const;
+      if (added.status === 'rejected') {
         await this.options.connection.del(key).catch(() => undefined);
-        throw error;
+        throw added.reason;
       }
       return { status: 'queued' } as const;
     });

@@ -90,6 +90,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   const verifyLater = options.botId === undefined || options.botUserId === undefined;
   const common: AppOptions = {
     token: options.botToken,
+    // The bot keeps no per-conversation state; Bolt's in-memory store would only cost time per request.
+    convoStore: false,
     ...(options.botId ? { botId: options.botId } : {}),
     ...(options.botUserId ? { botUserId: options.botUserId } : {}),
     deferInitialization: verifyLater,
