@@ -2,11 +2,14 @@
  * Worker benchmarks (issue 3): API calls per job, throughput, concurrency against slow starts, and
  * memory under large outputs. Fakes run in a child process; the worker runs here.
  */
+
+import { spawn } from 'node:child_process';
 import { loadConfig } from '../src/config/load-config.js';
 import { deriveContainerName } from '../src/core/derive-ids.js';
 import { createKubePodDebugger } from '../src/kube/create-kube-debugger.js';
 import { createLogger } from '../src/main/create-logger.js';
 import { aPod, startFakeKubeApi } from '../test/fakes/kube-apiserver/index.js';
+import { siblingScript } from './sibling-script.js';
 import { startBenchWorld } from './start-bench-worker.js';
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
@@ -100,23 +103,32 @@ export async function benchConcurrency(): Promise<void> {
   }
 }
 
+/** Each size runs in a fresh process, so one run's retained heap never counts against the next. */
 export async function benchMemory(): Promise<void> {
   for (const outputBytes of [5 * 1024 * 1024, 50 * 1024 * 1024]) {
-    const w = await startBenchWorld({ pods: 50, outputBytes }, 50);
-    let peak = 0;
-    const timer = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }, 10);
-    try {
-      await w.enqueue(50);
-      await w.waitForCompleted(50);
-      peak = Math.max(peak, process.memoryUsage().rss);
-      console.log(
-        `memory: 50 concurrent jobs × ${mb(outputBytes)} MB output each: worker peak RSS ${mb(peak)} MB (goal ≤ 200 MB, flat as output grows)`,
-      );
-    } finally {
-      clearInterval(timer);
-      await w.stop();
-    }
+    const child = spawn(process.execPath, [...siblingScript('run-all'), 'memory-one', String(outputBytes)], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    await new Promise((resolve) => child.on('exit', resolve));
+  }
+}
+
+export async function benchMemoryOnce(outputBytes: number): Promise<void> {
+  const w = await startBenchWorld({ pods: 50, outputBytes }, 50);
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 10);
+  try {
+    await w.enqueue(50);
+    await w.waitForCompleted(50);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    console.log(
+      `memory: 50 concurrent jobs × ${mb(outputBytes)} MB output each (cap ${mb(1024 * 1024)} MiB): worker RSS ${mb(baseline)} MB idle, ${mb(peak)} MB peak (goal ≤ 200 MB, flat as output grows)`,
+    );
+  } finally {
+    clearInterval(timer);
+    await w.stop();
   }
 }

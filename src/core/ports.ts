@@ -41,6 +41,17 @@ export interface DebugProgress {
   detail?: string;
 }
 
+/** How the worker follows and bounds one run. */
+export interface DebugHooks {
+  onProgress?: (p: DebugProgress) => void;
+  signal?: AbortSignal;
+  /**
+   * Reading and holding a run's output happens inside this slot (process-wide), so many large outputs
+   * at once cannot multiply the worker's memory.
+   */
+  outputSlot?: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
 /** What the worker asks the cluster to do for one request. */
 export interface DebugPlan {
   request: DebugRequest;
@@ -60,10 +71,7 @@ export interface DebugPlan {
  * start and run deadlines come back as an outcome so partial output is kept.
  */
 export interface PodDebugger {
-  run(
-    plan: DebugPlan,
-    hooks: { onProgress?: (p: DebugProgress) => void; signal?: AbortSignal },
-  ): Promise<DebugOutcome>;
+  run(plan: DebugPlan, hooks: DebugHooks): Promise<DebugOutcome>;
 }
 
 /** Audit events of the approval flow. */

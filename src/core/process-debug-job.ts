@@ -1,5 +1,6 @@
 import { deriveContainerName, digestRequest } from './derive-ids.js';
 import { toDebugError } from './errors.js';
+import type { OutputGate } from './limit-concurrency.js';
 import type { DebugOutcome, DebugRequest, RequestStatus, Transcript } from './model.js';
 import type { AuditLog, ChatNotifier, DebugPlan, Logger, PodDebugger, TranscriptBuilder } from './ports.js';
 
@@ -32,9 +33,18 @@ export interface ProcessDeps {
    * authorization); throws a non-retryable DebugError when permission was revoked.
    */
   authorize?: (request: DebugRequest) => Promise<void>;
+  /**
+   * Process-wide bound on outputs held in memory: the cluster side reads an output inside
+   * `outputGate.read`, and building and posting its transcript runs inside `outputGate.publish`
+   * (served first). Default: no bound.
+   */
+  outputGate?: OutputGate;
   /** Who cancelled the request, if someone did (checked before anything is created). */
   cancelledBy?: (requestId: string) => Promise<string | undefined>;
 }
+
+/** Outputs above this go through the output gate when their transcript is built and posted. */
+const LARGE_OUTPUT_BYTES = 64 * 1024;
 
 export type JobResult = { status: 'succeeded' | 'failed' | 'cancelled'; containerName: string };
 
@@ -100,7 +110,11 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
     await deps.authorize?.(request);
     outcome = await deps.podDebugger.run(
       { ...deps.settings, request, containerName },
-      { onProgress: (p) => void status(p), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      {
+        onProgress: (p) => void status(p),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(deps.outputGate ? { outputSlot: deps.outputGate.read } : {}),
+      },
     );
   } catch (raw) {
     const error = toDebugError(raw);
@@ -127,8 +141,13 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
       ? `${outcome.containerName} recovered on attempt ${ctx.attempt} (an earlier attempt created it)`
       : outcome.containerName,
   });
-  const transcript = await deps.buildTranscript(transcriptInput(deps, request, outcome));
-  await finish(ctx, deps, rootId, transcript);
+  const publish = async () => {
+    const built = await deps.buildTranscript(transcriptInput(deps, request, outcome));
+    await finish(ctx, deps, rootId, built);
+    return built;
+  };
+  const large = outcome.commands.reduce((sum, c) => sum + c.outputBytes, 0) > LARGE_OUTPUT_BYTES;
+  const transcript = deps.outputGate && large ? await deps.outputGate.publish(publish) : await publish();
   await deps.audit.record({
     ...auditBase,
     event: transcript.outcome === 'failed' ? 'failed' : 'finished',

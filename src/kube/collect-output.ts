@@ -25,6 +25,8 @@ export interface CollectInput {
   settleMs: number;
   signal?: AbortSignal;
   onProgress?: (p: DebugProgress) => void;
+  /** Bounds how many outputs are read and held at once (process-wide); default: no bound. */
+  outputSlot?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 export interface Collected {
@@ -85,6 +87,12 @@ function parse(
   ];
 }
 
+/**
+ * Waits (on the watch) until the container ends, the run deadline passes or the request is cancelled,
+ * then reads the log once, non-follow, inside `outputSlot`: output is held in memory only while a slot
+ * is free, so many large outputs at once cannot multiply the worker's memory. The kubelet keeps the
+ * log of a terminated container, so nothing is lost by reading late.
+ */
 export async function collectOutput(
   api: KubeApi,
   watcher: PodWatcher | undefined,
@@ -96,49 +104,51 @@ export async function collectOutput(
   const notes: string[] = [];
   let final: ContainerState | 'lost' | undefined =
     input.initial.kind === 'terminated' ? input.initial : undefined;
-  let lateMs = 0;
-  let read = await readContainerLog(api, input.target, {
-    follow: !final,
-    limitBytes: input.capBytes,
-    signal: stop,
-  });
-  if (read.error) log.warn({ err: read.error }, 'log read failed');
-  if (!final && watcher && !stop.aborted) {
-    input.onProgress?.({ phase: 'collecting' });
-    const endedAt = Date.now();
+  if (!final && watcher && !stop.aborted)
     final = await waitForTermination(watcher, input.target.container, stop);
-    lateMs = Date.now() - endedAt;
-  }
-  if (!final || final === 'lost') {
-    const cancelled = input.signal?.aborted === true;
-    const reason = cancelled
-      ? 'Cancelled while the command was running.'
-      : final === 'lost'
-        ? 'The pod went away (or could no longer be watched) before the command finished; the output is partial.'
-        : `The command was still running after ${formatDuration(input.runDeadlineMs)}; the output is partial.`;
-    if (!final)
-      notes.push(
-        'The command may still be running in the pod: ephemeral containers cannot be stopped or removed.',
-      );
-    const commands = parse(input, read, undefined, true);
-    return { state: cancelled ? 'cancelled' : 'run_timeout', reason, commands, notes } satisfies Collected;
-  }
-  const markersComplete = !input.nonce || parse(input, read, final, false).every((c) => !c.truncated);
-  const complete =
-    read.capped ||
-    (read.endedCleanly && markersComplete && (input.nonce !== undefined || lateMs <= input.settleMs));
-  let incomplete = false;
-  if (!complete) {
-    const again = await rereadLog(api, log, input);
-    if (again) read = again;
-    else {
-      incomplete = true;
-      notes.push('The output could not be read completely; what was read is shown.');
+  input.onProgress?.({ phase: 'collecting' });
+  // Small outputs (the common case) are read straight away; a large one is read again, whole, inside
+  // the process-wide output slot, so only a few large outputs are in memory at any time.
+  const small = await readOnce(api, input, Math.min(SMALL_OUTPUT_BYTES, input.capBytes));
+  const large = small.capped && input.capBytes > SMALL_OUTPUT_BYTES;
+  const slot = large && input.outputSlot ? input.outputSlot : <T>(task: () => Promise<T>) => task();
+  return slot(async (): Promise<Collected> => {
+    let read = large ? await readOnce(api, input, input.capBytes) : small;
+    if (read.error) log.warn({ err: read.error }, 'log read failed');
+    if (!final || final === 'lost') {
+      const cancelled = input.signal?.aborted === true;
+      const reason = cancelled
+        ? 'Cancelled while the command was running.'
+        : final === 'lost'
+          ? 'The pod went away (or could no longer be watched) before the command finished; the output is partial.'
+          : `The command was still running after ${formatDuration(input.runDeadlineMs)}; the output is partial.`;
+      if (!final)
+        notes.push(
+          'The command may still be running in the pod: ephemeral containers cannot be stopped or removed.',
+        );
+      const commands = parse(input, read, undefined, true);
+      return { state: cancelled ? 'cancelled' : 'run_timeout', reason, commands, notes };
     }
-  }
-  if (read.capped) notes.push(`Output was cut at ${input.capBytes} bytes.`);
-  const commands = parse(input, read, final, incomplete);
-  return { state: 'completed', commands, final, notes } satisfies Collected;
+    if (!read.capped && !read.endedCleanly) {
+      const again = await rereadLog(api, log, input);
+      if (again) read = again;
+      else notes.push('The output could not be read completely; what was read is shown.');
+    }
+    if (read.capped) notes.push(`Output was cut at ${input.capBytes} bytes.`);
+    const commands = parse(input, read, final, !read.endedCleanly && !read.capped);
+    return { state: 'completed', commands, final, notes };
+  });
+}
+
+/** Outputs up to this size are read without waiting for an output slot. */
+const SMALL_OUTPUT_BYTES = 64 * 1024;
+
+function readOnce(api: KubeApi, input: CollectInput, limitBytes: number): Promise<LogRead> {
+  return readContainerLog(api, input.target, {
+    follow: false,
+    limitBytes,
+    signal: AbortSignal.timeout(REREAD_TIMEOUT_MS),
+  });
 }
 
 /** Non-follow read of a terminated container's log, retried a few times (TEST-MATRIX row 49: retry the log only). */

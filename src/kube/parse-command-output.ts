@@ -15,6 +15,9 @@ export interface LogLine {
 
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d) /;
 
+/** The kubelet's timestamp at the start of every log line. */
+const LINE_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) /gm;
+
 export function parseTimestamp(value: string): number | undefined {
   const m = TIMESTAMP.exec(`${value} `);
   if (!m) return undefined;
@@ -121,8 +124,7 @@ export interface SingleLogInput {
 
 /** One command run as the container's own argv: the whole log is its output. */
 export function parseSingleOutput(input: SingleLogInput): CommandRun {
-  const output = splitLogLines(input.log)
-    .map((l) => l.text + (l.newline ? '\n' : ''))
-    .join('');
+  // One pass over the whole log (no per-line objects): a 1 MiB log stays about 1 MiB in memory.
+  const output = input.log.replace(LINE_TIMESTAMP, '');
   return run(input.argv, output, input.incomplete, input.exitCode, input.durationMs);
 }

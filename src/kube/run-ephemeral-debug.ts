@@ -143,6 +143,7 @@ export class KubePodDebugger implements PodDebugger {
       settleMs: this.options.logSettleMs ?? 2_000,
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(hooks.outputSlot ? { outputSlot: hooks.outputSlot } : {}),
     });
     const imageId =
       collected.final?.imageId ??

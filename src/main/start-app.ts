@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/load-config.js';
+import { createOutputGate } from '../core/limit-concurrency.js';
 import type { Clock, Logger } from '../core/ports.js';
 import { processDebugJob } from '../core/process-debug-job.js';
 import { createKubePodDebugger, type KubeSource } from '../kube/create-kube-debugger.js';
@@ -151,6 +152,9 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
       requestTimeoutMs: config.debug.kubeRequestTimeoutMs,
       logger,
     });
+    // Large outputs (over 64 KiB) are read and turned into transcripts a few at a time: the worker's
+    // memory stays flat however many jobs end with large outputs at once; small ones never wait.
+    const outputGate = createOutputGate(4);
     const worker = startDebugWorker({
       connection: workerConnection,
       queueName: config.queue.name,
@@ -171,6 +175,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
           logger,
           cluster: config.cluster.name,
           cancelledBy: (id) => control.cancelledBy(id),
+          outputGate,
           ...(approvals.authorizeAtRun ? { authorize: approvals.authorizeAtRun } : {}),
           settings: {
             startDeadlineMs: config.debug.startDeadlineSeconds * 1000,

@@ -12,6 +12,9 @@ export interface RedactionResult {
 /** Shown instead of the text when the secret scanner itself failed: fail closed, never post unscanned text. */
 export const WITHHELD_TEXT = '[output withheld: the secret scanner failed]';
 
+/** Shorter than the shortest value any detector reports (`password=` pairs need 9 characters or more). */
+const MIN_SECRET_CHARS = 8;
+
 /**
  * Masks secrets in untrusted text with secretlint's recommended rules plus our own patterns (AWS keys,
  * PEM private keys, JWTs, bearer/authorization values, Slack and GitHub tokens, `password=`-style pairs,
@@ -19,7 +22,8 @@ export const WITHHELD_TEXT = '[output withheld: the secret scanner failed]';
  * `[REDACTED:<kind>]` (`[REDACTED]` when the kind is generic). Linear in the text's length.
  */
 export async function redactSecrets(text: string): Promise<RedactionResult> {
-  if (text === '') return { text, count: 0 };
+  // Nothing this short is a secret any rule would report; skipping the engine keeps argv words cheap.
+  if (text.length < MIN_SECRET_CHARS) return { text, count: 0 };
   let engineRanges: SecretRange[];
   try {
     engineRanges = await findSecretlintSecrets(text);

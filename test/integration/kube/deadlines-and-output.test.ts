@@ -92,11 +92,10 @@ describe('start and run deadlines', () => {
 describe('reading output', () => {
   const manyLines = ['sh', '-c', 'i=0; while [ $i -lt 400 ]; do echo "line $i"; i=$((i+1)); done; echo end'];
 
-  it('re-reads the log after termination when the follow stream was cut mid-way', async () => {
+  it('re-reads the log when the read after termination was cut mid-way (row 50)', async () => {
     kit = await startKubeKit();
     kit.fake.inject({
       path: /\/log$/,
-      query: { follow: 'true' },
       times: 1,
       respond: 'cut-after-bytes',
       bytes: 500,
@@ -111,17 +110,17 @@ describe('reading output', () => {
       [0, false],
     ]);
     expect(callsOf(kit).filter((c) => c === 'get pods/log')).toHaveLength(2);
+    // The log is read once the container has ended (never followed), inside the worker's output slot.
     expect(kit.fake.requests.filter((r) => r.path.endsWith('/log')).map((r) => r.query.follow)).toEqual([
-      'true',
+      'false',
       'false',
     ]);
   });
 
-  it('re-reads a single command whose follow stream was cut', async () => {
+  it('re-reads a single command whose log read was cut', async () => {
     kit = await startKubeKit();
     kit.fake.inject({
       path: /\/log$/,
-      query: { follow: 'true' },
       times: 1,
       respond: 'cut-after-bytes',
       bytes: 300,
