@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { createLogger } from './create-logger.js';
 import { CLI_USAGE, parseCliArgs } from './parse-cli-args.js';
@@ -6,6 +7,8 @@ import { runFromTerminal } from './run-from-terminal.js';
 import { startApp } from './start-app.js';
 
 async function main(): Promise<number> {
+  // A .env file beside the process fills in settings the environment does not already have.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const command = parseCliArgs(process.argv.slice(2));
   if (command.kind === 'help') {
     console.log(CLI_USAGE);
