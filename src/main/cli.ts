@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { createLogger } from './create-logger.js';
 import { CLI_USAGE, parseCliArgs } from './parse-cli-args.js';
+import { readAuditTrail } from './read-audit-trail.js';
 import { runFromTerminal } from './run-from-terminal.js';
 import { startApp } from './start-app.js';
 
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (command.kind === 'run') return runFromTerminal(command.words, process.env);
+  if (command.kind === 'audit') return readAuditTrail(command.words, process.env);
 
   let config: ReturnType<typeof loadConfig>;
   try {

@@ -8,6 +8,7 @@ import { startApprovalSweeper } from '../core/expire-approvals.js';
 import { type GateDeps, gateDebugRequest } from '../core/gate-debug-request.js';
 import type { DebugRequest } from '../core/model.js';
 import type { AuditLog, Clock, JobQueue, Logger } from '../core/ports.js';
+import { resolveApprovers } from '../core/resolve-approvers.js';
 import {
   createKubeAccessReviewer,
   createTargetLabelReader,
@@ -107,6 +108,18 @@ export function createApprovalFlow(input: ApprovalFlowInput) {
         { store, audit, logger, enqueue, mention: mentionSlackUser },
       );
       return toSlackApprovalAnswer(result, now);
+    },
+    /** Anyone configured as an approver (defaults or any access rule) may read the audit trail in chat. */
+    async isApprover(user: { userId: string; teamId: string }): Promise<boolean> {
+      const specs = [
+        config.policy.approvals.approvers,
+        ...config.policy.access.rules.flatMap((r) => (r.approvers ? [r.approvers] : [])),
+      ];
+      for (const spec of specs) {
+        const members = await resolveApprovers(spec, user.teamId, directory);
+        if (members.some((m) => m.userId === user.userId && m.teamId === user.teamId)) return true;
+      }
+      return false;
     },
     approversOf: async (requestId: string) =>
       (await store.get(requestId))?.approvals.map((a) => a.by.userId) ?? [],

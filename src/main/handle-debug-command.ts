@@ -1,9 +1,10 @@
 import { type AcceptDeps, acceptDebugRequest, type CommandOrigin } from '../core/accept-debug-request.js';
 import type { Approval } from '../core/approval-model.js';
 import { cancelDebugRequest } from '../core/cancel-debug-request.js';
-import type { AuditLog, RequestControl } from '../core/ports.js';
+import type { AuditLog, AuditRecord, RequestControl } from '../core/ports.js';
 import type { ParseLimits } from '../slack/parse-debug-command.js';
 import { parseDebugCommand } from '../slack/parse-debug-command.js';
+import { renderAuditTrail } from '../slack/render-audit.js';
 import {
   renderCancelRefusedReply,
   renderDuplicateReply,
@@ -31,6 +32,10 @@ export interface CommandHandlerDeps extends AcceptDeps {
   postApprovalCard?: (approval: Approval) => Promise<void>;
   /** One click on an approval card (core decideApproval, bound). */
   decideApproval?: (click: SlackApprovalDecisionInput) => Promise<SlackApprovalAnswer>;
+  /** Reads the audit trail, newest first (optionally one request's). */
+  readAudit?: (requestId?: string) => Promise<AuditRecord[]>;
+  /** Whether this user may read the audit trail from chat (approvers). */
+  mayReadAudit?: (user: { userId: string; teamId: string }) => Promise<boolean>;
   /** Approvers of a request (they may cancel it too). */
   approversOf?: (requestId: string) => Promise<string[]>;
 }
@@ -47,13 +52,26 @@ export function createSlackHandlers(deps: CommandHandlerDeps): SlackAppHandlers 
         return { reply: renderUsage(), status: 'help' };
       case 'presets':
         return { reply: renderPresetList(deps.presets), status: 'help' };
-      case 'audit':
-        return {
-          reply: renderRefusedReply(
-            'Reading the audit trail from Slack is not available yet; it is in the Redis stream (see README).',
-          ),
-          status: 'help',
-        };
+      case 'audit': {
+        const allowed = deps.mayReadAudit ? await deps.mayReadAudit(origin.requester) : false;
+        if (!allowed || !deps.readAudit) {
+          await deps.audit.record({
+            event: 'rejected_input',
+            userId: origin.requester.userId,
+            teamId: origin.requester.teamId,
+            channelId: origin.channelId,
+            reason: 'audit trail requested by a non-approver',
+          });
+          return {
+            reply: renderRefusedReply(
+              'Only approvers can read the audit trail from Slack (operators: k8s-debug-bot audit).',
+            ),
+            status: 'rejected',
+          };
+        }
+        const records = await deps.readAudit(parsed.requestId);
+        return { reply: renderAuditTrail(records, parsed.requestId), status: 'help' };
+      }
       case 'error':
         await deps.audit.record({
           event: 'rejected_input',

@@ -98,6 +98,8 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
       postApprovalCard: approvals.postCard,
       decideApproval: approvals.decide,
       approversOf: approvals.approversOf,
+      readAudit: (requestId) => audit.read({ limit: 40, ...(requestId ? { requestId } : {}) }),
+      mayReadAudit: (user) => approvals.isApprover(user).catch(() => false),
       queue,
       audit,
       clock,
