@@ -23,6 +23,7 @@ import {
   MemoryApprovalStore,
   recordingEnqueue,
 } from '../../unit/core/approval-fakes.js';
+import { testSlackAppOptions } from './test-slack-app-options.js';
 
 const SECRET = 'test-signing-secret';
 const CHANNEL = 'C0CHANNEL';
@@ -62,15 +63,7 @@ describe('approval card buttons through the real Bolt receiver (signed block_act
 
   async function start(withHandler = true): Promise<void> {
     slack = createSlackApp({
-      signingSecret: SECRET,
-      botToken: fake.token,
-      slackApiUrl: fake.url,
-      botId: 'B0BOT',
-      botUserId: 'U0BOT',
-      retryConfig: { retries: 0 },
-      port: 0,
-      host: '127.0.0.1',
-      logger: createRecordingLogger(),
+      ...testSlackAppOptions(fake, SECRET),
       handlers: {
         onDebugCommand: async () => ({ text: 'unused' }),
         ...(withHandler

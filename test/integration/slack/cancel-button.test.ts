@@ -6,10 +6,10 @@ import { renderCancelRequestedReply } from '../../../src/slack/render-command-re
 import { renderRootMessage } from '../../../src/slack/render-root-message.js';
 import type { SlackCancelInput } from '../../../src/slack/slack-app-handlers.js';
 import type { SlackReply } from '../../../src/slack/slack-message.js';
-import { createRecordingLogger } from '../../fakes/slack-api/create-recording-logger.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api/index.js';
 import { aDebugRequest } from '../../fixtures/slack/transcripts.js';
 import { blockActionsBody, cancelClickBody, postSigned } from '../../helpers/sign-slack-request.js';
+import { testSlackAppOptions } from './test-slack-app-options.js';
 
 const SECRET = 'test-signing-secret';
 const ROOT_TS = '1700000001.000001';
@@ -23,15 +23,7 @@ describe('the Cancel button through the real Bolt receiver (signed block_actions
 
   async function start(withCancel = true): Promise<void> {
     slack = createSlackApp({
-      signingSecret: SECRET,
-      botToken: fake.token,
-      slackApiUrl: fake.url,
-      botId: 'B0BOT',
-      botUserId: 'U0BOT',
-      retryConfig: { retries: 0 },
-      port: 0,
-      host: '127.0.0.1',
-      logger: createRecordingLogger(),
+      ...testSlackAppOptions(fake, SECRET),
       handlers: {
         onDebugCommand: async () => ({ text: 'unused' }),
         ...(withCancel

@@ -14,6 +14,7 @@ import {
   slackSignature,
   slashCommandBody,
 } from '../../helpers/sign-slack-request.js';
+import { testSlackAppOptions } from './test-slack-app-options.js';
 
 const SECRET = 'test-signing-secret';
 
@@ -31,15 +32,7 @@ describe('createSlackApp over HTTP (real Bolt receiver, signed requests)', () =>
     healthy = true;
     handler = async () => renderQueuedReply('rk7m2xq9d4hp');
     slack = createSlackApp({
-      signingSecret: SECRET,
-      botToken: fake.token,
-      slackApiUrl: fake.url,
-      botId: 'B0BOT',
-      botUserId: 'U0BOT',
-      retryConfig: { retries: 0 },
-      port: 0,
-      host: '127.0.0.1',
-      logger: createRecordingLogger(),
+      ...testSlackAppOptions(fake, SECRET),
       ackTimeoutMs: 300,
       healthCheck: () => healthy,
       handlers: {

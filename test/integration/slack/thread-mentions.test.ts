@@ -4,9 +4,9 @@ import { createSlackApp, type SlackApp } from '../../../src/slack/create-slack-a
 import { renderQueuedReply, renderRefusedReply } from '../../../src/slack/render-command-reply.js';
 import type { SlackMentionInput } from '../../../src/slack/slack-app-handlers.js';
 import type { SlackReply } from '../../../src/slack/slack-message.js';
-import { createRecordingLogger } from '../../fakes/slack-api/create-recording-logger.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api/index.js';
 import { appMentionBody, postSigned, signedEventDelivery } from '../../helpers/sign-slack-request.js';
+import { testSlackAppOptions } from './test-slack-app-options.js';
 
 const SECRET = 'test-signing-secret';
 const MENTION_TS = '1700000000.000100';
@@ -21,15 +21,7 @@ describe('@bot debug … through the real Bolt receiver (signed event_callback e
 
   function start(withMentions = true): Promise<void> {
     slack = createSlackApp({
-      signingSecret: SECRET,
-      botToken: fake.token,
-      slackApiUrl: fake.url,
-      botId: 'B0BOT',
-      botUserId: 'U0BOT',
-      retryConfig: { retries: 0 },
-      port: 0,
-      host: '127.0.0.1',
-      logger: createRecordingLogger(),
+      ...testSlackAppOptions(fake, SECRET),
       handlers: {
         onDebugCommand: async () => ({ text: 'unused' }),
         ...(withMentions
