@@ -3,7 +3,6 @@
  * second bot instance on the same Redis prefix, signed clicks on the approval card, and readers for
  * what the fakes and Redis saw (ephemeral answers, BullMQ job counts, the audit stream, approval records).
  */
-import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../../src/config/load-config.js';
@@ -15,7 +14,10 @@ import { approvalClickPayload } from '../../fixtures/slack/payloads.js';
 import { aSilentLogger } from '../../helpers/builders.js';
 import { REDIS_URL } from '../../helpers/redis.js';
 import { type PostResult, postSigned } from '../../helpers/sign-slack-request.js';
+import { ackOf, newTriggerId, textOf } from '../e2e-helpers.js';
 import { eventually, SIGNING_SECRET, type System, startSystem } from '../start-system.js';
+
+export { ackOf, jobCount, newTriggerId, patchCount, textOf } from '../e2e-helpers.js';
 
 export const CHANNEL = 'C0CHANNEL';
 export const TEAM = 'T0FAKE';
@@ -43,11 +45,6 @@ export interface MutableClock extends Clock {
 export function aMutableClock(start = new Date()): MutableClock {
   const clock: MutableClock = { current: start, now: () => clock.current };
   return clock;
-}
-
-/** A fresh Slack `trigger_id`: each distinct invocation gets its own (the request id derives from it). */
-export function newTriggerId(): string {
-  return `${Date.now()}.${Math.floor(Math.random() * 1e10)}.${randomUUID().replace(/-/g, '')}`;
 }
 
 /** `shop-prod` is production; approvers U0APPROVER1 and U0APPROVER2, one approval needed, 15 minutes. */
@@ -126,11 +123,6 @@ export async function startSecondInstance(system: System, clock?: Clock): Promis
 /** Anything that serves `/slack/events`: the system itself or a second instance. */
 export type Endpoint = Pick<System, 'url'> | SecondInstance;
 
-/** The JSON ack of a slash command. */
-export function ackOf(result: PostResult): { text: string; response_type?: string } {
-  return JSON.parse(result.text) as { text: string; response_type?: string };
-}
-
 /** The request id named in a `/debug` ack ("Request `r…` needs approval", "Queued as `r…`"). */
 export function requestIdOf(result: PostResult): string {
   const match = /`(r[a-z0-9]{11})`/.exec(ackOf(result).text);
@@ -145,10 +137,6 @@ export function requestDebug(
   fields: Record<string, string> = {},
 ): Promise<PostResult> {
   return system.command(text, { trigger_id: newTriggerId(), user_id: REQUESTER, ...fields });
-}
-
-export function textOf(message: { text?: string; blocks?: unknown[] } | undefined): string {
-  return message ? `${message.text ?? ''}\n${JSON.stringify(message.blocks ?? [])}` : '';
 }
 
 /** The actions block of a card as posted (or as last updated), if it still has one. */
@@ -246,28 +234,6 @@ export function nthAnswerTo(system: System, userId: string, n = 1, timeoutMs = 5
   return eventually(() => answersTo(system, userId)[n - 1], timeoutMs);
 }
 
-/** BullMQ jobs in any state under the system's prefix. */
-export async function jobCount(system: System): Promise<number> {
-  const queue = new Queue(system.config.queue.name, {
-    connection: { url: REDIS_URL },
-    prefix: system.prefix,
-  });
-  try {
-    const counts = await queue.getJobCounts(
-      'waiting',
-      'active',
-      'completed',
-      'failed',
-      'delayed',
-      'prioritized',
-      'waiting-children',
-    );
-    return Object.values(counts).reduce((a, b) => a + b, 0);
-  } finally {
-    await queue.close();
-  }
-}
-
 /** Ids of every BullMQ job under the system's prefix. */
 export async function jobIds(system: System): Promise<string[]> {
   const queue = new Queue(system.config.queue.name, {
@@ -332,11 +298,6 @@ export async function approvalHash(system: System, approvalId: string): Promise<
 /** The approval's state as stored. */
 export async function approvalState(system: System, approvalId: string): Promise<string | undefined> {
   return (await approvalHash(system, approvalId)).state;
-}
-
-/** PATCHes of pods/ephemeralcontainers the fake Kubernetes API received. */
-export function patchCount(system: System): number {
-  return system.kube.count({ method: 'PATCH', subresource: 'ephemeralcontainers' });
 }
 
 /** Requests the worker thread shows for a request: top-level messages that are not approval cards. */
