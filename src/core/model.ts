@@ -64,15 +64,17 @@ export interface DebugRequest {
 }
 
 /** The live state shown on the root message. */
-export type RequestPhase =
-  | 'queued'
-  | 'creating'
-  | 'pulling'
-  | 'running'
-  | 'collecting'
-  | 'done'
-  | 'failed'
-  | 'cancelled';
+export const REQUEST_PHASES = [
+  'queued',
+  'creating',
+  'pulling',
+  'running',
+  'collecting',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+export type RequestPhase = (typeof REQUEST_PHASES)[number];
 
 export interface RequestStatus {
   phase: RequestPhase;

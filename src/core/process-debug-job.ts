@@ -8,6 +8,8 @@ import type { AuditLog, ChatNotifier, DebugPlan, Logger, PodDebugger, Transcript
 export interface JobState {
   rootId?: string;
   transcriptPosted?: boolean;
+  /** Set with transcriptPosted: a re-run only repeats the final root update. */
+  finalPhase?: RequestStatus['phase'];
 }
 
 export interface JobContext {
@@ -100,6 +102,19 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
       .updateRoot(request, rootId, s)
       .catch((err: unknown) => log.warn({ err }, 'root update failed'));
 
+  if (ctx.state.transcriptPosted && ctx.state.finalPhase) {
+    // An earlier attempt finished everything but the last status update: only that is left to do.
+    await deps.notifier.updateRoot(request, rootId, { phase: ctx.state.finalPhase });
+    return {
+      status:
+        ctx.state.finalPhase === 'done'
+          ? 'succeeded'
+          : ctx.state.finalPhase === 'cancelled'
+            ? 'cancelled'
+            : 'failed',
+      containerName,
+    };
+  }
   await deps.audit.record({
     ...auditBase,
     event: 'started',
@@ -177,11 +192,11 @@ async function finish(
   transcript: Transcript,
   finalPhase?: RequestStatus['phase'],
 ): Promise<void> {
+  const phase = finalPhase ?? (transcript.outcome === 'succeeded' ? 'done' : transcript.outcome);
   if (!ctx.state.transcriptPosted) {
     await deps.notifier.postTranscript(ctx.request, rootId, transcript);
-    await ctx.saveState({ transcriptPosted: true });
+    await ctx.saveState({ transcriptPosted: true, finalPhase: phase });
   }
-  const phase = finalPhase ?? (transcript.outcome === 'succeeded' ? 'done' : transcript.outcome);
   await deps.notifier.updateRoot(ctx.request, rootId, {
     phase,
     ...(transcript.reason ? { detail: transcript.reason } : {}),

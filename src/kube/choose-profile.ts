@@ -47,17 +47,28 @@ export class ProfileChooser {
   /** The namespace's enforce level; undefined when it cannot be read (Pod Security will still judge the PATCH). */
   private level(namespace: string, signal?: AbortSignal): Promise<PodSecurityLevel | undefined> {
     const hit = this.cache.get(namespace);
-    if (hit && hit.expires > this.now()) return hit.level;
-    const level = this.api.readNamespace(namespace, signal).then(
+    if (hit && hit.expires > this.now()) return withSignal(hit.level, signal);
+    // Shared by every job in the namespace, so it must not carry one caller's cancel signal.
+    const level = this.api.readNamespace(namespace).then(
       (ns) => podSecurityLevel(ns.metadata?.labels),
       (error: unknown) => {
         this.cache.delete(namespace);
-        if ((error as { code?: string }).code === 'cancelled') throw error;
         this.log.warn({ err: error, namespace }, 'namespace Pod Security level unknown');
         return undefined;
       },
     );
     this.cache.set(namespace, { expires: this.now() + this.ttlMs, level });
-    return level;
+    return withSignal(level, signal);
   }
+}
+
+/** The caller stops waiting when its own signal aborts; the shared lookup goes on for the others. */
+function withSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

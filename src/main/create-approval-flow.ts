@@ -24,6 +24,7 @@ import { createSlackApprovalNotifier } from '../slack/create-slack-notifier.js';
 import { mentionSlackUser } from '../slack/format-approvers.js';
 import type { SlackApprovalAnswer, SlackApprovalDecisionInput } from '../slack/slack-app-handlers.js';
 import { toSlackApprovalAnswer } from '../slack/to-slack-approval-answer.js';
+import { redactArgv } from '../transcript/redact-argv.js';
 
 export interface ApprovalFlowInput {
   config: AppConfig;
@@ -85,7 +86,7 @@ export function createApprovalFlow(input: ApprovalFlowInput) {
       ? { authorizeAtRun: (request: DebugRequest) => assertStillAuthorized(request, { ...authDeps, audit }) }
       : {}),
     async postCard(approval: Approval): Promise<void> {
-      const card = describeApprovalCard(approval, clock.now());
+      const card = describeApprovalCard(await redactApproval(approval), clock.now());
       const messageTs = await cards.postCard(approval.request.channelId, card, approval.request.threadTs);
       await store.attachCard(approval.id, { channelId: approval.request.channelId, messageTs });
     },
@@ -107,7 +108,11 @@ export function createApprovalFlow(input: ApprovalFlowInput) {
         },
         { store, audit, logger, enqueue, mention: mentionSlackUser },
       );
-      return toSlackApprovalAnswer(result, now);
+      const shown =
+        'approval' in result && result.approval
+          ? { ...result, approval: await redactApproval(result.approval) }
+          : result;
+      return toSlackApprovalAnswer(shown as typeof result, now);
     },
     /** Anyone configured as an approver (defaults or any access rule) may read the audit trail in chat. */
     async isApprover(user: { userId: string; teamId: string }): Promise<boolean> {
@@ -132,8 +137,19 @@ export function createApprovalFlow(input: ApprovalFlowInput) {
         intervalMs: 30_000,
         enqueue,
         onExpired: async (approval) => {
-          await cards.refreshCard(approval, clock.now());
+          await cards.refreshCard(await redactApproval(approval), clock.now());
         },
       }),
   };
+}
+
+/**
+ * What the card shows: the argv with secrets masked, like every other message. The approval itself
+ * stays bound to the exact argv through its digest (carried in the card's actions block).
+ */
+async function redactApproval(approval: Approval): Promise<Approval> {
+  const commands = await Promise.all(
+    approval.request.commands.map(async (argv) => (await redactArgv(argv)).argv),
+  );
+  return { ...approval, request: { ...approval.request, commands } };
 }

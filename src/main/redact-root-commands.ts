@@ -5,7 +5,7 @@ import { redactArgv } from '../transcript/redact-argv.js';
 /**
  * The root message shows the commands; a secret typed into a command (a token in a curl header)
  * must not reach the channel, so the root message gets the argv redacted like the transcript.
- * (The approval card keeps the exact argv: approvers must see what will run.)
+ * (Approval cards are redacted the same way; the approval stays bound to the exact argv by its digest.)
  */
 export function redactRootCommands(notifier: ChatNotifier): ChatNotifier {
   const redacted = new WeakMap<DebugRequest, Promise<DebugRequest>>();

@@ -92,8 +92,15 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
 
   let port: number | undefined;
   if (config.role !== 'worker') {
+    const limits = config.policy.limits;
     const handlers = createSlackHandlers({
       control,
+      // The parser's limits follow the policy's (it refuses first, with the clearer message).
+      parseLimits: {
+        maxCommands: limits.maxCommands,
+        maxArgsPerCommand: limits.maxArgsPerCommand,
+        maxTextChars: Math.max(4000, limits.maxCommandChars),
+      },
       gate: approvals.gate,
       postApprovalCard: approvals.postCard,
       decideApproval: approvals.decide,

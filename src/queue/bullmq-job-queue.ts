@@ -31,7 +31,9 @@ export class BullJobQueue implements JobQueue {
       defaultJobOptions: {
         attempts: options.attempts,
         backoff: { type: 'exponential', delay: options.backoffMs },
-        removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+        // Kept by age only (no count): a duplicate's add relies on the job still existing while its
+        // claim lives, however many jobs ran in between.
+        removeOnComplete: { age: 7 * 24 * 3600 },
         removeOnFail: { age: 30 * 24 * 3600 },
       },
     });
@@ -45,8 +47,8 @@ export class BullJobQueue implements JobQueue {
       const key = `${this.options.prefix}:${this.options.queueName}:request:${request.id}`;
       const data: DebugJobData = { v: 1, request, state: {} };
       // Claim and add are sent together (one round trip with auto-pipelining). A duplicate's add is a
-      // no-op: while the claim lives (1 hour) the job with this id still exists (kept 7 days, or the
-      // newest 10,000), and BullMQ ignores an add for an existing job id.
+      // no-op: while the claim lives (1 hour) the job with this id still exists (kept 7 days), and
+      // BullMQ ignores an add for an existing job id.
       const [claimed, added] = await Promise.allSettled([
         this.options.connection.set(key, '1', 'EX', this.options.dedupeTtlSeconds ?? 3600, 'NX'),
         this.queue.add(DEBUG_JOB_NAME, data, { jobId: request.id }),
@@ -69,11 +71,18 @@ export class BullJobQueue implements JobQueue {
 async function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`enqueue timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new EnqueueTimeout(`enqueue timed out after ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([work(), timeout]);
   } catch (error) {
+    if (error instanceof EnqueueTimeout) {
+      throw new DebugError(
+        'queue_unavailable',
+        'The job queue (Redis) did not answer in time, so it is not known whether the request was queued. Watch this channel for its message before trying again.',
+        { retryable: true, cause: error },
+      );
+    }
     throw new DebugError(
       'queue_unavailable',
       'The job queue (Redis) is unavailable right now, so nothing was run. Please try again in a minute.',
@@ -82,4 +91,8 @@ async function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+class EnqueueTimeout extends Error {
+  override readonly name = 'EnqueueTimeout';
 }

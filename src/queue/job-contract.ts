@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROFILE_NAMES, TARGET_KINDS } from '../core/model.js';
+import { PROFILE_NAMES, REQUEST_PHASES, TARGET_KINDS } from '../core/model.js';
 
 /** The job payload as stored in Redis: ids, target and argv only — never tokens or secrets. */
 export const debugJobSchema = z.object({
@@ -22,7 +22,13 @@ export const debugJobSchema = z.object({
     reason: z.string().max(1000).optional(),
     approvedBy: z.array(z.string()).optional(),
   }),
-  state: z.object({ rootId: z.string().optional(), transcriptPosted: z.boolean().optional() }).default({}),
+  state: z
+    .object({
+      rootId: z.string().optional(),
+      transcriptPosted: z.boolean().optional(),
+      finalPhase: z.enum(REQUEST_PHASES).optional(),
+    })
+    .default({}),
 });
 
 export type DebugJobData = z.infer<typeof debugJobSchema>;

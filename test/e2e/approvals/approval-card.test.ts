@@ -43,6 +43,27 @@ describe('a production request waits for an approval card (TEST-MATRIX 18)', () 
     await system?.stop();
   });
 
+  it('masks a secret typed into the command on the card, and still runs exactly the typed argv once approved', async () => {
+    system = await startApprovalSystem();
+    const secret = 'password=hunter2-very-secret';
+    const id = requestIdOf(
+      await requestDebug(system, `${POD} -n ${PROD_NS} --image busybox:1.36 -- echo ${secret}`),
+    );
+    const card = cardOf(system, id);
+    expect(textOf(card.message)).not.toContain('hunter2-very-secret');
+    expect(textOf(card.message)).toContain('[REDACTED');
+    await click(system, system, {
+      decision: 'approve',
+      approvalId: id,
+      userId: APPROVER1,
+      messageTs: card.ts,
+      blockId: card.blockId,
+    });
+    await waitForThread(system, (all) => /Done/.test(all));
+    expect(system.kube.ephemeralContainers(PROD_NS, POD)[0]).toMatchObject({ command: ['echo', secret] });
+    expect(system.slack.everythingSent()).not.toContain('hunter2-very-secret');
+  });
+
   it('posts a card naming pod, namespace, image, argv, requester and expiry; runs only after approval, naming the approver', async () => {
     system = await startApprovalSystem();
 

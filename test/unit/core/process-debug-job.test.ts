@@ -114,4 +114,21 @@ describe('processDebugJob', () => {
     expect(notifier.transcripts).toHaveLength(0);
     expect(audit.events()).toContain('container_adopted');
   });
+  it('a re-run after the transcript and its final phase were saved only repeats the final root update', async () => {
+    const notifier = new RecordingNotifier();
+    const state: JobState = { rootId: '1.2', transcriptPosted: true, finalPhase: 'done' };
+    const pods = new ScriptedPodDebugger(async (plan) => anOutcome(plan));
+    const result = await processDebugJob(aContext(state, 2), {
+      notifier,
+      podDebugger: pods,
+      buildTranscript: passThroughTranscript,
+      audit: new MemoryAuditLog(),
+      logger: aSilentLogger(),
+      settings,
+    });
+    expect(result.status).toBe('succeeded');
+    expect(pods.plans).toHaveLength(0);
+    expect(notifier.transcripts).toHaveLength(0);
+    expect(notifier.updates).toEqual([{ phase: 'done' }]);
+  });
 });
