@@ -23,7 +23,11 @@ describe('reading the audit trail back', () => {
   });
 
   async function startWithOneRequest() {
-    system = await startSystem({ tweak: (c) => void (c.policy.approvals.approvers.users = [APPROVER]) });
+    system = await startSystem({
+      tweak: (c) => {
+        c.policy.approvals.approvers.users = [APPROVER];
+      },
+    });
     system.kube.addNamespace('shop');
     system.kube.addPod(aPod('web-1', 'shop'));
     const ack = await system.command('web-1 -n shop -- echo audited', { trigger_id: 'audit-1' });
