@@ -9,7 +9,7 @@ export interface CancelInput {
 export interface CancelDeps {
   control: RequestControl;
   audit: AuditLog;
-  /** Approvers of the request (besides the requester) may cancel too. */
+  /** Approvers of the request (besides the requester) may cancel too, as `teamId:userId` keys. */
   approversOf?: (requestId: string) => Promise<string[]>;
 }
 
@@ -34,7 +34,7 @@ export async function cancelDebugRequest(input: CancelInput, deps: CancelDeps): 
   const approvers = deps.approversOf ? await deps.approversOf(input.requestId) : [];
   const allowed =
     (request.requester.userId === input.userId && request.requester.teamId === input.teamId) ||
-    approvers.includes(input.userId);
+    approvers.includes(`${input.teamId}:${input.userId}`);
   if (!allowed) {
     await deps.audit.record({ ...base, event: 'cancel_refused', reason: 'not_requester' });
     return {

@@ -138,6 +138,19 @@ export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promi
       await status({ phase: 'creating', detail: `retrying: ${error.userMessage}` });
       throw error;
     }
+    if (error.code === 'cancelled') {
+      // Cancelled while the container was being placed: it may or may not have been added.
+      const reason = `Cancelled before the command ran. The debug container ${containerName} may already have been added to the pod; ephemeral containers cannot be removed.`;
+      await deps.audit.record({ ...auditBase, event: 'cancelled', reason: 'while placing the container' });
+      await finish(
+        ctx,
+        deps,
+        rootId,
+        await deps.buildTranscript(transcriptInput(deps, request, undefined, reason)),
+        'cancelled',
+      );
+      return { status: 'cancelled', containerName };
+    }
     log.warn({ err: error, code: error.code }, 'debug request failed');
     await deps.audit.record({ ...auditBase, event: 'failed', reason: error.code });
     await finish(

@@ -127,7 +127,7 @@ export function createApprovalFlow(input: ApprovalFlowInput) {
       return false;
     },
     approversOf: async (requestId: string) =>
-      (await store.get(requestId))?.approvals.map((a) => a.by.userId) ?? [],
+      (await store.get(requestId))?.approvals.map((a) => `${a.by.teamId}:${a.by.userId}`) ?? [],
     startSweeper: () =>
       startApprovalSweeper({
         store,

@@ -36,7 +36,7 @@ export interface CommandHandlerDeps extends AcceptDeps {
   readAudit?: (requestId?: string) => Promise<AuditRecord[]>;
   /** Whether this user may read the audit trail from chat (approvers). */
   mayReadAudit?: (user: { userId: string; teamId: string }) => Promise<boolean>;
-  /** Approvers of a request (they may cancel it too). */
+  /** Approvers of a request as `teamId:userId` keys (they may cancel it too). */
   approversOf?: (requestId: string) => Promise<string[]>;
 }
 

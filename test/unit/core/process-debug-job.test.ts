@@ -131,4 +131,23 @@ describe('processDebugJob', () => {
     expect(notifier.transcripts).toHaveLength(0);
     expect(notifier.updates).toEqual([{ phase: 'done' }]);
   });
+  it('a cancel while the container is being placed ends as cancelled, naming the container that may exist', async () => {
+    const notifier = new RecordingNotifier();
+    const audit = new MemoryAuditLog();
+    const pods = new ScriptedPodDebugger(async () => {
+      throw new DebugError('cancelled', 'The request was cancelled.');
+    });
+    const result = await processDebugJob(aContext(), {
+      notifier,
+      podDebugger: pods,
+      buildTranscript: passThroughTranscript,
+      audit,
+      logger: aSilentLogger(),
+      settings,
+    });
+    expect(result.status).toBe('cancelled');
+    expect(notifier.updates.at(-1)?.phase).toBe('cancelled');
+    expect(notifier.transcripts[0]?.reason).toMatch(/dbg-rtestrequest1 may already have been added/);
+    expect(audit.events()).toContain('cancelled');
+  });
 });
