@@ -1,6 +1,6 @@
+import type { OutputGate } from './create-output-gate.js';
 import { deriveContainerName, digestRequest } from './derive-ids.js';
 import { toDebugError } from './errors.js';
-import type { OutputGate } from './limit-concurrency.js';
 import type { DebugOutcome, DebugRequest, RequestStatus, Transcript } from './model.js';
 import type { AuditLog, ChatNotifier, DebugPlan, Logger, PodDebugger, TranscriptBuilder } from './ports.js';
 

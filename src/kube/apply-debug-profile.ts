@@ -19,7 +19,7 @@ export interface SecurityContextSpec {
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 /** `nobody`: the non-root uid the restricted profile falls back to when the target runs as root or unknown. */
-export const NOBODY_UID = 65534;
+const NOBODY_UID = 65534;
 
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 

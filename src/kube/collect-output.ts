@@ -1,7 +1,7 @@
 /**
- * Follows the running container's log (bounded by the output cap and the run deadline), waits for it to
- * terminate on the same watch, re-reads the log once it finished if the follow ended early, and splits
- * the result into per-command output, exit codes and durations.
+ * Waits on the pod watch until the debug container ends (or the run deadline / a cancel), then reads its
+ * log once, non-follow and capped, re-reads it if that read broke, and splits the result into
+ * per-command output, exit codes and durations.
  */
 import type { CommandRun } from '../core/model.js';
 import type { DebugProgress, Logger } from '../core/ports.js';
@@ -21,8 +21,6 @@ export interface CollectInput {
   initial: ContainerState;
   capBytes: number;
   runDeadlineMs: number;
-  /** A follow that ended this long before the watch saw termination is treated as cut. */
-  settleMs: number;
   signal?: AbortSignal;
   onProgress?: (p: DebugProgress) => void;
   /** Bounds how many outputs are read and held at once (process-wide); default: no bound. */
@@ -109,8 +107,10 @@ export async function collectOutput(
   input.onProgress?.({ phase: 'collecting' });
   // Small outputs (the common case) are read straight away; a large one is read again, whole, inside
   // the process-wide output slot, so only a few large outputs are in memory at any time.
-  const small = await readOnce(api, input, Math.min(SMALL_OUTPUT_BYTES, input.capBytes));
-  const large = small.capped && input.capBytes > SMALL_OUTPUT_BYTES;
+  // Without a slot to wait for (the terminal front end) there is nothing to gain from a first small read.
+  const firstLimit = input.outputSlot ? Math.min(SMALL_OUTPUT_BYTES, input.capBytes) : input.capBytes;
+  const small = await readOnce(api, input, firstLimit);
+  const large = small.capped && input.capBytes > firstLimit;
   const slot = large && input.outputSlot ? input.outputSlot : <T>(task: () => Promise<T>) => task();
   return slot(async (): Promise<Collected> => {
     let read = large ? await readOnce(api, input, input.capBytes) : small;
@@ -143,12 +143,14 @@ export async function collectOutput(
 /** Outputs up to this size are read without waiting for an output slot. */
 const SMALL_OUTPUT_BYTES = 64 * 1024;
 
-function readOnce(api: KubeApi, input: CollectInput, limitBytes: number): Promise<LogRead> {
-  return readContainerLog(api, input.target, {
-    follow: false,
-    limitBytes,
-    signal: AbortSignal.timeout(REREAD_TIMEOUT_MS),
-  });
+/** One capped read; by default bounded by time only, so output can still be read after a cancel. */
+function readOnce(
+  api: KubeApi,
+  input: CollectInput,
+  limitBytes: number,
+  signal: AbortSignal = AbortSignal.timeout(REREAD_TIMEOUT_MS),
+): Promise<LogRead> {
+  return readContainerLog(api, input.target, { limitBytes, signal });
 }
 
 /** Non-follow read of a terminated container's log, retried a few times (TEST-MATRIX row 49: retry the log only). */
@@ -156,11 +158,7 @@ async function rereadLog(api: KubeApi, log: Logger, input: CollectInput): Promis
   for (let attempt = 1; attempt <= REREAD_ATTEMPTS; attempt++) {
     const timeout = AbortSignal.timeout(REREAD_TIMEOUT_MS);
     const stop = input.signal ? AbortSignal.any([timeout, input.signal]) : timeout;
-    const read = await readContainerLog(api, input.target, {
-      follow: false,
-      limitBytes: input.capBytes,
-      signal: stop,
-    });
+    const read = await readOnce(api, input, input.capBytes, stop);
     if (read.endedCleanly) return read;
     log.warn({ err: read.error, attempt }, 'log re-read failed');
     if (input.signal?.aborted) return undefined;

@@ -40,7 +40,7 @@ export interface KubeApi {
     namespace: string,
     pod: string,
     container: string,
-    options: { follow: boolean; limitBytes: number },
+    options: { limitBytes: number },
     signal: AbortSignal,
   ): Promise<IncomingMessage>;
 }
@@ -125,12 +125,12 @@ export function createKubeApi(kc: KubeConfig, options: KubeApiOptions = {}): Kub
           { signal, headerTimeoutMs: timeoutMs },
         ),
       ),
-    streamLog: (namespace, pod, container, { follow, limitBytes }, signal) =>
+    streamLog: (namespace, pod, container, { limitBytes }, signal) =>
       call({ operation: 'read-log', namespace, pod }, signal, () =>
         openStream(
           kc,
           `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
-          { container, follow: String(follow), timestamps: 'true', limitBytes: String(limitBytes) },
+          { container, follow: 'false', timestamps: 'true', limitBytes: String(limitBytes) },
           { signal, headerTimeoutMs: timeoutMs },
         ),
       ),

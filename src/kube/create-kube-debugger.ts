@@ -61,14 +61,6 @@ export function createKubePodDebugger(options: KubeDebuggerOptions & KubeSource)
   return new KubePodDebugger(createKubeApi(loadKubeConfig(options), options), options);
 }
 
-/** A debugger for explicit connection options (tests against the fake API server, or generated configs). */
-export function createKubePodDebuggerFromOptions(
-  connection: KubeConnectionOptions,
-  options: KubeDebuggerOptions,
-): KubePodDebugger {
-  return createKubePodDebugger({ ...options, kubeConfigOptions: connection });
-}
-
 /** SubjectAccessReview checks over the same connection sources as the debugger. */
 export function createKubeAccessReviewer(
   options: KubeSource & { requestTimeoutMs?: number },

@@ -7,7 +7,6 @@ export { createKubeApi, type KubeApi, type KubeApiOptions } from './create-kube-
 export {
   createKubeAccessReviewer,
   createKubePodDebugger,
-  createKubePodDebuggerFromOptions,
   type KubeConnectionOptions,
   type KubeDebuggerOptions,
   type KubeSource,

@@ -28,7 +28,7 @@ export interface LogTarget {
 export async function readContainerLog(
   api: KubeApi,
   target: LogTarget,
-  options: { follow: boolean; limitBytes: number; signal: AbortSignal },
+  options: { limitBytes: number; signal: AbortSignal },
 ): Promise<LogRead> {
   const chunks: Buffer[] = [];
   let bytes = 0;
@@ -46,7 +46,7 @@ export async function readContainerLog(
       target.namespace,
       target.pod,
       target.container,
-      { follow: options.follow, limitBytes: options.limitBytes + 1 },
+      { limitBytes: options.limitBytes + 1 },
       options.signal,
     );
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * `PodDebugger` on Kubernetes ephemeral containers: resolve the pod and target container, add (or adopt)
  * the container, wait for it to start, collect output and exit codes. A new container with any number of
- * commands costs four calls in the steady state: GET pod, PATCH, one WATCH, one LOG.
+ * commands costs four calls in the steady state: GET pod, PATCH, one WATCH, one LOG (a second LOG
+ * for output over 64 KiB, read again inside the worker's output slot).
  */
 import { DebugError } from '../core/errors.js';
 import type { CommandRun, DebugOutcome } from '../core/model.js';
@@ -20,8 +21,6 @@ export interface KubePodDebuggerOptions {
   logger: Logger;
   /** How long a namespace's Pod Security level is cached. Default 60 s. */
   namespaceCacheTtlMs?: number;
-  /** A log follow that ended this long before termination was seen counts as cut and is re-read. Default 2 s. */
-  logSettleMs?: number;
   /** Pause before re-opening a watch the server ended. Default 200 ms. */
   watchReconnectDelayMs?: number;
   randomNonce?: () => string;
@@ -140,7 +139,6 @@ export class KubePodDebugger implements PodDebugger {
       initial: started.state,
       capBytes: plan.outputCapBytes,
       runDeadlineMs: plan.runDeadlineMs,
-      settleMs: this.options.logSettleMs ?? 2_000,
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       ...(hooks.outputSlot ? { outputSlot: hooks.outputSlot } : {}),

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/load-config.js';
-import { createOutputGate } from '../core/limit-concurrency.js';
+import { createOutputGate } from '../core/create-output-gate.js';
 import type { Clock, Logger } from '../core/ports.js';
 import { processDebugJob } from '../core/process-debug-job.js';
 import { createKubePodDebugger, type KubeSource } from '../kube/create-kube-debugger.js';

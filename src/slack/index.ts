@@ -62,5 +62,5 @@ export {
   SlackUserDirectory,
 } from './slack-directories.js';
 export type { SlackBlock, SlackFile, SlackMessage, SlackReply } from './slack-message.js';
-export { type EphemeralTarget, SlackNotifier, type SlackNotifierOptions } from './slack-notifier.js';
+export { SlackNotifier, type SlackNotifierOptions } from './slack-notifier.js';
 export { toSlackApprovalAnswer } from './to-slack-approval-answer.js';

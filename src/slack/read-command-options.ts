@@ -32,9 +32,6 @@ const FLAGS: Record<string, OptionKey> = {
   '--selector': 'selector',
 };
 
-/** The flags the grammar knows, for help texts and tests. */
-export const KNOWN_FLAGS: readonly string[] = Object.keys(FLAGS);
-
 export type ReadOptionsResult = { ok: true; options: RawCommandOptions } | { ok: false; message: string };
 
 function splitInlineValue(word: string): [string, string | undefined] {

@@ -10,7 +10,7 @@ import {
 } from './escape-slack-text.js';
 import { formatApprovers, listMentions, mentionSlackUser } from './format-approvers.js';
 import { type ApprovalCommandBudget, renderApprovalCommands } from './render-approval-commands.js';
-import { context, mrkdwn, type SlackBlock, type SlackMessage, section } from './slack-message.js';
+import { context, mrkdwn, plainText, type SlackBlock, type SlackMessage, section } from './slack-message.js';
 
 /** `action_id`s of the card's buttons; each button's `value` is the approval id and nothing else. */
 export const APPROVAL_ACTION_IDS = {
@@ -136,10 +136,6 @@ function renderStatus(card: ApprovalCard): string {
   }
 }
 
-function plain(text: string): { type: 'plain_text'; text: string; emoji: true } {
-  return { type: 'plain_text', text, emoji: true };
-}
-
 function renderButtons(card: ApprovalCard): SlackBlock {
   const commands = card.commands.length === 1 ? 'command' : `${card.commands.length} commands`;
   return {
@@ -149,24 +145,24 @@ function renderButtons(card: ApprovalCard): SlackBlock {
       {
         type: 'button',
         action_id: APPROVAL_ACTION_IDS.approve,
-        text: plain('Approve'),
+        text: plainText('Approve'),
         value: card.approvalId,
         style: 'primary',
         accessibility_label: 'Approve this debug request',
         confirm: {
-          title: plain('Approve this request?'),
-          text: plain(
+          title: plainText('Approve this request?'),
+          text: plainText(
             `The ${commands} on this card will run in production exactly as shown (digest ${card.shortDigest}) ` +
               `once ${card.approvalsRequired === 1 ? 'you approve' : `${card.approvalsRequired} approvers agree`}.`,
           ),
-          confirm: plain('Approve'),
-          deny: plain('Back'),
+          confirm: plainText('Approve'),
+          deny: plainText('Back'),
         },
       },
       {
         type: 'button',
         action_id: APPROVAL_ACTION_IDS.deny,
-        text: plain('Deny'),
+        text: plainText('Deny'),
         value: card.approvalId,
         style: 'danger',
         accessibility_label: 'Deny this debug request',
@@ -174,14 +170,16 @@ function renderButtons(card: ApprovalCard): SlackBlock {
       {
         type: 'button',
         action_id: APPROVAL_ACTION_IDS.cancel,
-        text: plain('Cancel request'),
+        text: plainText('Cancel request'),
         value: card.approvalId,
         accessibility_label: 'Withdraw your own debug request',
         confirm: {
-          title: plain('Withdraw this request?'),
-          text: plain('Only the requester can cancel. Nothing will run; run /debug again if you need it.'),
-          confirm: plain('Cancel request'),
-          deny: plain('Keep it'),
+          title: plainText('Withdraw this request?'),
+          text: plainText(
+            'Only the requester can cancel. Nothing will run; run /debug again if you need it.',
+          ),
+          confirm: plainText('Cancel request'),
+          deny: plainText('Keep it'),
           style: 'danger',
         },
       },

@@ -8,7 +8,7 @@ import {
   truncateForSlack,
   truncateText,
 } from './escape-slack-text.js';
-import { context, mrkdwn, type SlackBlock, type SlackMessage, section } from './slack-message.js';
+import { context, mrkdwn, plainText, type SlackBlock, type SlackMessage, section } from './slack-message.js';
 
 /** Emoji and label per phase, shown on the root message. */
 export const PHASE_LABELS: Record<RequestPhase, { emoji: string; label: string }> = {
@@ -52,10 +52,6 @@ export function renderStatusLine(status: RequestStatus): string {
   return `${emoji} *${label}*${detail}`;
 }
 
-function plain(text: string): { type: 'plain_text'; text: string; emoji: true } {
-  return { type: 'plain_text', text, emoji: true };
-}
-
 /** The Cancel button (danger style, behind a confirm dialog). The id is the only request data it carries. */
 export function renderCancelButton(requestId: string): SlackBlock {
   return {
@@ -65,18 +61,18 @@ export function renderCancelButton(requestId: string): SlackBlock {
       {
         type: 'button',
         action_id: CANCEL_ACTION_ID,
-        text: plain('Cancel'),
+        text: plainText('Cancel'),
         value: requestId,
         style: 'danger',
         accessibility_label: 'Cancel this debug request',
         confirm: {
-          title: plain('Cancel this debug request?'),
-          text: plain(
+          title: plainText('Cancel this debug request?'),
+          text: plainText(
             `Request ${truncateText(requestId, 64)} will be stopped: commands not yet started are skipped. ` +
               'The debug container cannot be removed; it stays in the pod until the pod is replaced.',
           ),
-          confirm: plain('Cancel request'),
-          deny: plain('Keep it running'),
+          confirm: plainText('Cancel request'),
+          deny: plainText('Keep it running'),
           style: 'danger',
         },
       },

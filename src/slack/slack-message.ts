@@ -44,6 +44,11 @@ export function mrkdwn(text: string): { type: 'mrkdwn'; text: string; verbatim: 
 }
 
 /** A section block with mrkdwn text. */
+/** Plain text (button labels, headers, confirm dialogs): Slack renders it as is, emoji shortcodes included. */
+export function plainText(text: string): { type: 'plain_text'; text: string; emoji: true } {
+  return { type: 'plain_text', text, emoji: true };
+}
+
 export function section(text: string): SlackBlock {
   return { type: 'section', text: mrkdwn(text) };
 }

@@ -4,10 +4,8 @@ import type { ChatNotifier, Logger } from '../core/ports.js';
 import { createUpdateCoalescer, type UpdateCoalescer } from './coalesce-updates.js';
 import { type ChannelPacer, type ChannelPacerOptions, createChannelPacer } from './create-channel-pacer.js';
 import { postInThread, uploadFileToThread } from './post-in-thread.js';
-import { renderNotice } from './render-notice.js';
 import { isFinalPhase, renderRootMessage } from './render-root-message.js';
 import { type RenderTranscriptOptions, renderTranscript } from './render-transcript.js';
-import type { SlackMessage } from './slack-message.js';
 import { toChatError } from './to-chat-error.js';
 
 /** What the notifier needs: a WebClient (tests point it at the fake Slack) and optional tuning. */
@@ -19,13 +17,6 @@ export interface SlackNotifierOptions {
   /** Pace of new messages per channel (default 1/s sustained, bursts of 4), as Slack asks. */
   pacing?: ChannelPacerOptions;
   transcript?: Partial<RenderTranscriptOptions>;
-}
-
-/** Where an ephemeral message goes: only `userId` sees it. */
-export interface EphemeralTarget {
-  channelId: string;
-  userId: string;
-  threadTs?: string;
 }
 
 interface RootUpdate {
@@ -99,30 +90,6 @@ export class SlackNotifier implements ChatNotifier {
       { requestId: request.id, messages: rendered.messages.length, files: rendered.files.length },
       'transcript posted',
     );
-  }
-
-  /**
-   * Posts a short notice in the request's thread (where the transcript goes), e.g. "Cancelled by <@U1>.".
-   * The text is escaped; only user mentions written as `<@U…>` stay live.
-   */
-  async postNotice(request: DebugRequest, rootId: string, text: string): Promise<void> {
-    const thread = { channelId: request.channelId, threadTs: request.threadTs ?? rootId };
-    await postInThread(this.#client, thread, renderNotice(text), `${request.id}-notice`, this.#pacer);
-  }
-
-  /** Posts a message only `target.userId` sees (e.g. a late answer or a refusal). */
-  async postEphemeral(target: EphemeralTarget, message: SlackMessage): Promise<void> {
-    try {
-      await this.#client.chat.postEphemeral({
-        channel: target.channelId,
-        user: target.userId,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks } : {}),
-        ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
-      });
-    } catch (error) {
-      throw toChatError(error, 'chat.postEphemeral');
-    }
   }
 
   /** Sends pending root updates now (for shutdown). */

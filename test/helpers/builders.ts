@@ -1,3 +1,4 @@
+import type { RequesterContext } from '../../src/core/approval-model.js';
 import type { DebugRequest } from '../../src/core/model.js';
 import type { Logger } from '../../src/core/ports.js';
 
@@ -28,3 +29,8 @@ export function aSilentLogger(records: Array<{ level: string; meta: object; msg:
 }
 
 export const systemClock = { now: () => new Date() };
+
+/** Who asks, as the access rules see it: alice, in no user group, from the incident channel. */
+export function aRequesterContext(overrides: Partial<RequesterContext> = {}): RequesterContext {
+  return { userId: 'U0ALICE', teamId: 'T0TEAM', groupIds: [], channelId: 'C0INCIDENT', ...overrides };
+}

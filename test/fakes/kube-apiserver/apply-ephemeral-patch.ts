@@ -29,7 +29,11 @@ export function applyEphemeralPatch(
   raw: string,
 ): PatchOutcome {
   const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (method === 'PUT') return fromFullPod(raw);
+  if (method === 'PUT') {
+    // An update takes the object itself, as JSON (REFERENCE A.1); patch media types are for PATCH.
+    if (type !== 'application/json') return { ok: false, reply: unsupportedMediaType(['application/json']) };
+    return fromFullPod(pod, raw);
+  }
   if (type !== PATCH_TYPES.json && type !== PATCH_TYPES.merge && type !== PATCH_TYPES.strategic) {
     return {
       ok: false,
@@ -72,7 +76,7 @@ export function applyEphemeralPatch(
   };
 }
 
-function fromFullPod(raw: string): PatchOutcome {
+function fromFullPod(pod: PodJson, raw: string): PatchOutcome {
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -81,6 +85,15 @@ function fromFullPod(raw: string): PatchOutcome {
   }
   if (!isRecord(body) || !isRecord(body.spec))
     return { ok: false, reply: badRequest('the body must be a Pod') };
+  const bodyName = isRecord(body.metadata) ? body.metadata.name : undefined;
+  if (bodyName !== pod.metadata.name) {
+    return {
+      ok: false,
+      reply: badRequest(
+        `the name of the object (${String(bodyName ?? '')}) does not match the name on the URL (${pod.metadata.name})`,
+      ),
+    };
+  }
   const list = Array.isArray(body.spec.ephemeralContainers)
     ? (body.spec.ephemeralContainers as ContainerJson[])
     : [];
@@ -148,7 +161,15 @@ function applyJsonPatch(pod: PodJson, body: unknown): PatchOutcome {
   }
   const spec = doc.spec as Record<string, unknown>;
   const list = Array.isArray(spec.ephemeralContainers) ? (spec.ephemeralContainers as ContainerJson[]) : [];
-  return { ok: true, ephemeralContainers: list };
+  // A patch that sets metadata.resourceVersion makes it a precondition, as for the other patch types.
+  const precondition = readResourceVersion(doc);
+  return {
+    ok: true,
+    ephemeralContainers: list,
+    ...(precondition && precondition !== pod.metadata.resourceVersion
+      ? { preconditionResourceVersion: precondition }
+      : {}),
+  };
 }
 
 function applyOperation(doc: Record<string, unknown>, op: Record<string, unknown>): string | undefined {

@@ -96,6 +96,44 @@ describe('PATCH pods/ephemeralcontainers', () => {
     expect(res.body).toMatchObject({ reason: 'Conflict', details: { name: 'web-1', kind: 'pods' } });
   });
 
+  it('makes a resourceVersion set by a JSON patch a precondition too (stale → 409)', async () => {
+    const ops = [
+      { op: 'replace', path: '/metadata/resourceVersion', value: '1' },
+      { op: 'add', path: '/spec/ephemeralContainers', value: [base] },
+    ];
+    expect((await patch(ops, PatchStrategy.JsonPatch)).code).toBe(409);
+    expect(fake.ephemeralContainers('shop', 'web-1')).toEqual([]);
+  });
+
+  it('takes PUT only as application/json with the name on the URL', async () => {
+    // The bot never updates (its RBAC has no `update`); this caller may.
+    fake.rbacAllow = [
+      ...fake.rbacAllow,
+      { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['update'] },
+    ];
+    const put = async (body: object, type = 'application/json') => {
+      try {
+        await core.replaceNamespacedPodEphemeralcontainers(
+          { name: 'web-1', namespace: 'shop', body: body as never },
+          setHeaderOptions('Content-Type', type),
+        );
+        return 200;
+      } catch (error) {
+        return (error as ApiException<unknown>).code;
+      }
+    };
+    const pod = fake.getPod('shop', 'web-1')!;
+    const withEc = {
+      ...pod,
+      metadata: { ...pod.metadata },
+      spec: { ...pod.spec, ephemeralContainers: [base] },
+    };
+    expect(await put({ ...withEc, metadata: { ...pod.metadata, name: 'web-2' } })).toBe(400);
+    expect(await put(withEc, PatchStrategy.MergePatch)).toBe(415);
+    expect(await put(withEc)).toBe(200);
+    expect(fake.ephemeralContainers('shop', 'web-1')).toHaveLength(1);
+  });
+
   it('returns 404 with details.name for a missing pod, and an empty-details 404 when the subresource is missing', async () => {
     const missing = await patch(ecPatch(base), PatchStrategy.StrategicMergePatch, 'nope');
     expect(missing).toMatchObject({ code: 404, body: { details: { name: 'nope', kind: 'pods' } } });

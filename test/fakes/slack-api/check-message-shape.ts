@@ -24,6 +24,37 @@ const KNOWN_BLOCKS = new Set([
   'image',
 ]);
 const TEXT_TYPES = new Set(['mrkdwn', 'plain_text']);
+const PLAIN_ONLY = new Set(['plain_text']);
+
+function checkString(value: unknown, pointer: string, max: number, problems: string[]): void {
+  if (value !== undefined && (typeof value !== 'string' || value.length > max)) {
+    problems.push(`[ERROR] must be a string of at most ${max} characters [json-pointer:${pointer}]`);
+  }
+}
+
+/** Buttons as Slack checks them: plain-text label ≤ 75, action_id ≤ 255, value ≤ 2000, confirm dialog limits. */
+function checkButton(element: unknown, pointer: string, problems: string[]): void {
+  if (!isObj(element) || element.type !== 'button') {
+    problems.push(`[ERROR] unsupported element type [json-pointer:${pointer}/type]`);
+    return;
+  }
+  checkTextObject(element.text, `${pointer}/text`, 75, problems, PLAIN_ONLY);
+  checkString(element.action_id, `${pointer}/action_id`, 255, problems);
+  checkString(element.value, `${pointer}/value`, 2000, problems);
+  if (element.style !== undefined && element.style !== 'primary' && element.style !== 'danger') {
+    problems.push(`[ERROR] must be primary or danger [json-pointer:${pointer}/style]`);
+  }
+  const confirm = element.confirm;
+  if (confirm === undefined) return;
+  if (!isObj(confirm)) {
+    problems.push(`[ERROR] must be an object [json-pointer:${pointer}/confirm]`);
+    return;
+  }
+  checkTextObject(confirm.title, `${pointer}/confirm/title`, 100, problems, PLAIN_ONLY);
+  checkTextObject(confirm.text, `${pointer}/confirm/text`, 300, problems);
+  checkTextObject(confirm.confirm, `${pointer}/confirm/confirm`, 30, problems, PLAIN_ONLY);
+  checkTextObject(confirm.deny, `${pointer}/confirm/deny`, 30, problems, PLAIN_ONLY);
+}
 
 type Obj = Record<string, unknown>;
 
@@ -31,8 +62,14 @@ function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkTextObject(value: unknown, pointer: string, max: number, problems: string[]): void {
-  if (!isObj(value) || typeof value.type !== 'string' || !TEXT_TYPES.has(value.type)) {
+function checkTextObject(
+  value: unknown,
+  pointer: string,
+  max: number,
+  problems: string[],
+  types: ReadonlySet<string> = TEXT_TYPES,
+): void {
+  if (!isObj(value) || typeof value.type !== 'string' || !types.has(value.type)) {
     problems.push(`[ERROR] must be a text object [json-pointer:${pointer}]`);
     return;
   }
@@ -72,7 +109,13 @@ function checkBlock(block: unknown, pointer: string, problems: string[]): void {
       if (!(isObj(e) && e.type === 'image')) checkTextObject(e, `${pointer}/elements/${i}`, 3000, problems);
     });
   } else if (block.type === 'header') {
-    checkTextObject(block.text, `${pointer}/text`, 150, problems);
+    checkTextObject(block.text, `${pointer}/text`, 150, problems, PLAIN_ONLY);
+  } else if (block.type === 'actions') {
+    const elements = Array.isArray(block.elements) ? block.elements : [];
+    if (elements.length < 1 || elements.length > 25) {
+      problems.push(`[ERROR] must provide between 1 and 25 items [json-pointer:${pointer}/elements]`);
+    }
+    for (const [i, e] of elements.entries()) checkButton(e, `${pointer}/elements/${i}`, problems);
   } else if (block.type === 'markdown') {
     if (typeof block.text !== 'string' || block.text.length < 1 || block.text.length > 12_000) {
       problems.push(`[ERROR] must be between 1 and 12000 characters [json-pointer:${pointer}/text]`);
@@ -98,6 +141,14 @@ export function checkMessageShape(args: Obj, options: ShapeOptions): ShapeError 
   if (blocks.length === 0 && (typeof text !== 'string' || text.trim() === ''))
     return { error: 'no_text', messages: [] };
   const problems: string[] = [];
-  for (const [i, block] of blocks.entries()) checkBlock(block, `/blocks/${i}`, problems);
+  const blockIds = new Set<string>();
+  for (const [i, block] of blocks.entries()) {
+    checkBlock(block, `/blocks/${i}`, problems);
+    const id = isObj(block) ? block.block_id : undefined;
+    if (typeof id === 'string') {
+      if (blockIds.has(id)) problems.push(`[ERROR] duplicate block_id [json-pointer:/blocks/${i}/block_id]`);
+      blockIds.add(id);
+    }
+  }
   return problems.length > 0 ? { error: 'invalid_blocks', messages: problems } : undefined;
 }

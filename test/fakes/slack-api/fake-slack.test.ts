@@ -89,6 +89,36 @@ describe('the fake Slack Web API', () => {
       'invalid_blocks',
     ],
     ['an unknown block type', { blocks: [{ type: 'banner', text: 'x' }] }, 'invalid_blocks'],
+    [
+      'a header in mrkdwn',
+      { blocks: [{ type: 'header', text: { type: 'mrkdwn', text: '*x*' } }] },
+      'invalid_blocks',
+    ],
+    [
+      'a button label over 75 characters',
+      {
+        blocks: [
+          {
+            type: 'actions',
+            elements: [
+              { type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'x'.repeat(76) } },
+            ],
+          },
+        ],
+      },
+      'invalid_blocks',
+    ],
+    ['an actions block without elements', { blocks: [{ type: 'actions', elements: [] }] }, 'invalid_blocks'],
+    [
+      'two blocks with one block_id',
+      {
+        blocks: [
+          { ...section('a'), block_id: 'same' },
+          { ...section('b'), block_id: 'same' },
+        ],
+      },
+      'invalid_blocks',
+    ],
     ['text over 40,000 characters', { text: 'x'.repeat(40_001) }, 'msg_too_long'],
     ['no text and no blocks', { text: '' }, 'no_text'],
     ['an unknown channel id', { channel: 'general', text: 'x' }, 'channel_not_found'],

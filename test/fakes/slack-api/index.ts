@@ -150,7 +150,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       call.method = 'upload';
       const failure = takeFailure('upload');
       if (failure) return answerFailure(res, failure, call);
-      const file = body.files[0];
+      // Slack's upload URL wants the bot token as a bearer header and the bytes in a field named `body`.
+      if (bearer(req) !== token) {
+        call.status = 401;
+        res.writeHead(401).end();
+        return;
+      }
+      const file = body.files.find((f) => f.field === 'body');
       if (!file || !state.receiveUpload(url.pathname.slice('/upload/'.length), file.content)) {
         call.status = 404;
         res.writeHead(404).end();

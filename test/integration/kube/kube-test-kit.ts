@@ -2,7 +2,7 @@
 import { deriveContainerName } from '../../../src/core/derive-ids.js';
 import type { DebugRequest } from '../../../src/core/model.js';
 import type { DebugPlan, DebugProgress } from '../../../src/core/ports.js';
-import { createKubePodDebuggerFromOptions, type KubeDebuggerOptions } from '../../../src/kube/index.js';
+import { createKubePodDebugger, type KubeDebuggerOptions } from '../../../src/kube/index.js';
 import type { KubePodDebugger } from '../../../src/kube/run-ephemeral-debug.js';
 import {
   aPod,
@@ -32,10 +32,10 @@ export async function startKubeKit(
   fake.addPod(aPod('web-1', 'shop'));
   const sleeps: number[] = [];
   const logs: KubeKit['logs'] = [];
-  const debuggerInstance = createKubePodDebuggerFromOptions(fake.kubeConfigOptions(), {
+  const debuggerInstance = createKubePodDebugger({
+    kubeConfigOptions: fake.kubeConfigOptions(),
     logger: aSilentLogger(logs),
     requestTimeoutMs: 1_000,
-    logSettleMs: 300,
     watchReconnectDelayMs: 20,
     sleep: async (ms) => {
       sleeps.push(ms);

@@ -230,12 +230,4 @@ describe('SlackNotifier against the fake Slack Web API', () => {
     expect(otherDoneAt).toBeLessThan(busyDoneAt);
     expect(fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0CHANNEL')).toHaveLength(12);
   });
-
-  it('postEphemeral sends to one user', async () => {
-    await notifier.postEphemeral({ channelId: 'C0CHANNEL', userId: 'U0REQUESTER' }, { text: 'only you' });
-    expect(fake.callsTo('chat.postEphemeral')[0]!.args).toMatchObject({
-      channel: 'C0CHANNEL',
-      user: 'U0REQUESTER',
-    });
-  });
 });

@@ -30,19 +30,28 @@ function aContext(state: JobState = {}, attempt = 1): JobContext {
   };
 }
 
+/** The use case's dependencies, with the fakes a test looks at passed in. */
+function depsWith(
+  notifier: RecordingNotifier,
+  podDebugger: ScriptedPodDebugger,
+  audit = new MemoryAuditLog(),
+) {
+  return {
+    notifier,
+    podDebugger,
+    buildTranscript: passThroughTranscript,
+    audit,
+    logger: aSilentLogger(),
+    settings,
+  };
+}
+
 describe('processDebugJob', () => {
   it('posts the root, runs, posts the transcript and marks the root done', async () => {
     const notifier = new RecordingNotifier();
     const audit = new MemoryAuditLog();
     const pods = new ScriptedPodDebugger(async (plan) => anOutcome(plan));
-    const result = await processDebugJob(aContext(), {
-      notifier,
-      podDebugger: pods,
-      buildTranscript: passThroughTranscript,
-      audit,
-      logger: aSilentLogger(),
-      settings,
-    });
+    const result = await processDebugJob(aContext(), depsWith(notifier, pods, audit));
     expect(result).toEqual({ status: 'succeeded', containerName: 'dbg-rtestrequest1' });
     expect(pods.plans[0]?.containerName).toBe('dbg-rtestrequest1');
     expect(notifier.roots).toHaveLength(1);
@@ -57,14 +66,7 @@ describe('processDebugJob', () => {
     const failing = new ScriptedPodDebugger(async () => {
       throw new DebugError('api_unavailable', 'The Kubernetes API did not answer.', { retryable: true });
     });
-    const deps = {
-      notifier,
-      podDebugger: failing,
-      buildTranscript: passThroughTranscript,
-      audit: new MemoryAuditLog(),
-      logger: aSilentLogger(),
-      settings,
-    };
+    const deps = depsWith(notifier, failing, new MemoryAuditLog());
     await expect(processDebugJob(aContext(state, 1), deps)).rejects.toMatchObject({
       code: 'api_unavailable',
     });
@@ -83,14 +85,7 @@ describe('processDebugJob', () => {
         detail: 'HTTP-Code: 404 Body: {...}',
       });
     });
-    const result = await processDebugJob(aContext(), {
-      notifier,
-      podDebugger: pods,
-      buildTranscript: passThroughTranscript,
-      audit,
-      logger: aSilentLogger(),
-      settings,
-    });
+    const result = await processDebugJob(aContext(), depsWith(notifier, pods, audit));
     expect(result.status).toBe('failed');
     expect(notifier.transcripts[0]?.reason).toBe('Pod shop/checkout-7d9f was not found (rescheduled?).');
     expect(notifier.updates.at(-1)?.phase).toBe('failed');
@@ -102,14 +97,7 @@ describe('processDebugJob', () => {
     const state: JobState = { rootId: '1.2', transcriptPosted: true };
     const pods = new ScriptedPodDebugger(async (plan) => anOutcome(plan, { adopted: true }));
     const audit = new MemoryAuditLog();
-    await processDebugJob(aContext(state, 2), {
-      notifier,
-      podDebugger: pods,
-      buildTranscript: passThroughTranscript,
-      audit,
-      logger: aSilentLogger(),
-      settings,
-    });
+    await processDebugJob(aContext(state, 2), depsWith(notifier, pods, audit));
     expect(notifier.roots).toHaveLength(0);
     expect(notifier.transcripts).toHaveLength(0);
     expect(audit.events()).toContain('container_adopted');
@@ -118,14 +106,7 @@ describe('processDebugJob', () => {
     const notifier = new RecordingNotifier();
     const state: JobState = { rootId: '1.2', transcriptPosted: true, finalPhase: 'done' };
     const pods = new ScriptedPodDebugger(async (plan) => anOutcome(plan));
-    const result = await processDebugJob(aContext(state, 2), {
-      notifier,
-      podDebugger: pods,
-      buildTranscript: passThroughTranscript,
-      audit: new MemoryAuditLog(),
-      logger: aSilentLogger(),
-      settings,
-    });
+    const result = await processDebugJob(aContext(state, 2), depsWith(notifier, pods, new MemoryAuditLog()));
     expect(result.status).toBe('succeeded');
     expect(pods.plans).toHaveLength(0);
     expect(notifier.transcripts).toHaveLength(0);
@@ -137,14 +118,7 @@ describe('processDebugJob', () => {
     const pods = new ScriptedPodDebugger(async () => {
       throw new DebugError('cancelled', 'The request was cancelled.');
     });
-    const result = await processDebugJob(aContext(), {
-      notifier,
-      podDebugger: pods,
-      buildTranscript: passThroughTranscript,
-      audit,
-      logger: aSilentLogger(),
-      settings,
-    });
+    const result = await processDebugJob(aContext(), depsWith(notifier, pods, audit));
     expect(result.status).toBe('cancelled');
     expect(notifier.updates.at(-1)?.phase).toBe('cancelled');
     expect(notifier.transcripts[0]?.reason).toMatch(/dbg-rtestrequest1 may already have been added/);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { RequesterContext } from '../../../src/core/approval-model.js';
 import type { DebugRequest } from '../../../src/core/model.js';
 import { classifyRequest } from '../../../src/policy/classify-request.js';
 import {
@@ -7,14 +6,9 @@ import {
   debugPolicySchema,
   defaultDebugPolicy,
 } from '../../../src/policy/policy-schema.js';
-import { aDebugRequest } from '../../helpers/builders.js';
+import { aDebugRequest, aRequesterContext } from '../../helpers/builders.js';
 
-const alice: RequesterContext = {
-  userId: 'U0ALICE',
-  teamId: 'T0TEAM',
-  groupIds: [],
-  channelId: 'C0INCIDENT',
-};
+const alice = aRequesterContext();
 
 function request(namespace = 'shop', kind: DebugRequest['target']['kind'] = 'pod'): DebugRequest {
   return aDebugRequest({ target: { namespace, kind, name: 'web-1' } });

@@ -1,22 +1,3 @@
-/**
- * A counting semaphore: at most `limit` callers run `task` at once, the rest wait in order.
- * Used to bound memory: turning a large output into a transcript makes several copies of it.
- */
-export function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async function run<T>(task: () => Promise<T>): Promise<T> {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 /** A slot gate with two kinds of callers: `publish` ones are let in before any waiting `read` one. */
 export interface OutputGate {
   /** Reading an output into memory. */
