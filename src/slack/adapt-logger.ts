@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from '../core/ports.js';
 
 const ORDER: Record<LogLevel, number> = {
@@ -12,8 +12,9 @@ const ORDER: Record<LogLevel, number> = {
 /**
  * Presents our structured logger to Bolt and the WebClient (which log `(...args)`): the SDK's text goes
  * into `detail` under a fixed message. The SDKs redact tokens themselves; bodies are logged at debug only.
+ * Imported from @slack/web-api (which re-exports the @slack/logger Bolt uses) so a worker never loads Bolt.
  */
-export function adaptLogger(logger: Logger, initialLevel: LogLevel = LogLevel.INFO): BoltLogger {
+export function adaptLogger(logger: Logger, initialLevel: LogLevel = LogLevel.INFO): SlackLogger {
   let level = initialLevel;
   const log = (at: LogLevel, args: unknown[]) => {
     if (ORDER[at] < ORDER[level]) return;

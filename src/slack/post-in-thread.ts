@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { ChannelPacer } from './create-channel-pacer.js';
 import { decodeSlackText } from './escape-slack-text.js';
 import type { SlackBlock, SlackFile, SlackMessage } from './slack-message.js';
@@ -12,7 +12,7 @@ export interface ThreadRef {
 
 /** Uploads one file into a thread (`files.getUploadURLExternal` → upload → `files.completeUploadExternal`). */
 export async function uploadFileToThread(
-  client: webApi.WebClient,
+  client: WebClient,
   thread: ThreadRef,
   file: SlackFile,
   pacer?: ChannelPacer,
@@ -51,7 +51,7 @@ export function blocksToPlainText(blocks: readonly SlackBlock[]): string {
  * Slack still refuses goes out as a text file. Nothing is dropped.
  */
 export async function postInThread(
-  client: webApi.WebClient,
+  client: WebClient,
   thread: ThreadRef,
   message: SlackMessage,
   fallbackFilename: string,

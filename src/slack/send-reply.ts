@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { SlackReply } from './slack-message.js';
 import { toChatError } from './to-chat-error.js';
 
@@ -17,11 +17,7 @@ export interface ReplyTarget {
 }
 
 /** Posts `reply` in the thread for everyone, or to the user alone when `reply.ephemeral` is set. */
-export async function sendReply(
-  client: webApi.WebClient,
-  target: ReplyTarget,
-  reply: SlackReply,
-): Promise<void> {
+export async function sendReply(client: WebClient, target: ReplyTarget, reply: SlackReply): Promise<void> {
   if (reply.ephemeral || target.threadTs === undefined) return sendEphemeral(client, target, reply);
   try {
     await client.chat.postMessage({
@@ -39,7 +35,7 @@ export async function sendReply(
 
 /** Posts `reply` so only `target.userId` sees it. */
 export async function sendEphemeral(
-  client: webApi.WebClient,
+  client: WebClient,
   target: ReplyTarget,
   reply: SlackReply,
 ): Promise<void> {

@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Approval } from '../core/approval-model.js';
 import { type ApprovalCard, describeApprovalCard } from '../core/describe-approval-card.js';
 import type { Logger } from '../core/ports.js';
@@ -6,7 +6,7 @@ import { renderApprovalCard } from './render-approval-card.js';
 import { toChatError } from './to-chat-error.js';
 
 export interface SlackApprovalNotifierOptions {
-  client: webApi.WebClient;
+  client: WebClient;
   logger?: Logger;
 }
 
@@ -16,7 +16,7 @@ export interface SlackApprovalNotifierOptions {
  * (retryable when Slack's failure is transient); rate limits are honoured by the WebClient's retries.
  */
 export class SlackApprovalNotifier {
-  readonly #client: webApi.WebClient;
+  readonly #client: WebClient;
   readonly #logger: Logger | undefined;
 
   constructor(options: SlackApprovalNotifierOptions) {

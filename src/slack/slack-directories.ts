@@ -1,11 +1,11 @@
-import type { webApi } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { UserRef } from '../core/approval-model.js';
 import type { ApproverDirectory, UserDirectory } from '../core/approval-ports.js';
 import { DebugError } from '../core/errors.js';
 import { toChatError } from './to-chat-error.js';
 
 export interface SlackDirectoryOptions {
-  client: webApi.WebClient;
+  client: WebClient;
   /** Sent as `team_id` (needed by org-wide apps on Enterprise Grid); omitted otherwise. */
   teamId?: string;
   /** How long a `@handle` → group id mapping is kept (default 60 s); failures are not kept. */
@@ -25,7 +25,7 @@ function strings(value: unknown): string[] {
  * `cacheApproverDirectory`: both methods are Slack rate tier 2.
  */
 export class SlackApproverDirectory implements ApproverDirectory {
-  readonly #client: webApi.WebClient;
+  readonly #client: WebClient;
   readonly #team: { team_id?: string };
   readonly #handleTtlMs: number;
   readonly #now: () => number;
@@ -87,14 +87,14 @@ export class SlackApproverDirectory implements ApproverDirectory {
  * Undefined when the profile shows no email; throws when the lookup fails (callers fail closed).
  */
 export class SlackUserDirectory implements UserDirectory {
-  readonly #client: webApi.WebClient;
+  readonly #client: WebClient;
 
   constructor(options: Pick<SlackDirectoryOptions, 'client'>) {
     this.#client = options.client;
   }
 
   async emailOf(user: UserRef): Promise<string | undefined> {
-    let result: Awaited<ReturnType<webApi.WebClient['users']['info']>>;
+    let result: Awaited<ReturnType<WebClient['users']['info']>>;
     try {
       result = await this.#client.users.info({ user: user.userId });
     } catch (error) {

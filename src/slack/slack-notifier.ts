@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { DebugRequest, RequestStatus, Transcript } from '../core/model.js';
 import type { ChatNotifier, Logger } from '../core/ports.js';
 import { createUpdateCoalescer, type UpdateCoalescer } from './coalesce-updates.js';
@@ -10,7 +10,7 @@ import { toChatError } from './to-chat-error.js';
 
 /** What the notifier needs: a WebClient (tests point it at the fake Slack) and optional tuning. */
 export interface SlackNotifierOptions {
-  client: webApi.WebClient;
+  client: WebClient;
   logger?: Logger;
   /** Minimum time between two `chat.update` calls for one message (default 1000 ms). */
   updateIntervalMs?: number;
@@ -33,7 +33,7 @@ interface RootUpdate {
  * Rate limits (429 + Retry-After) are honoured by the WebClient's retry policy.
  */
 export class SlackNotifier implements ChatNotifier {
-  readonly #client: webApi.WebClient;
+  readonly #client: WebClient;
   readonly #logger: Logger | undefined;
   readonly #updates: UpdateCoalescer<RootUpdate>;
   readonly #transcriptOptions: Partial<RenderTranscriptOptions>;

@@ -1,9 +1,9 @@
-import { webApi } from '@slack/bolt';
+import { ErrorCode } from '@slack/web-api';
 import { DebugError } from '../core/errors.js';
 
 /** Slack's `error` string of a failed Web API call (`msg_too_long`…), if the error carries one. */
 export function slackErrorCode(error: unknown): string | undefined {
-  if (error instanceof Error && 'code' in error && error.code === webApi.ErrorCode.PlatformError) {
+  if (error instanceof Error && 'code' in error && error.code === ErrorCode.PlatformError) {
     const data = (error as { data?: { error?: unknown } }).data;
     return typeof data?.error === 'string' ? data.error : undefined;
   }
@@ -45,10 +45,9 @@ export function toChatError(error: unknown, action: string): DebugError {
   const platformError = slackErrorCode(error);
   let retryable = false;
   let retryAfterSeconds: number | undefined;
-  if (code === webApi.ErrorCode.RequestError) retryable = true;
-  if (code === webApi.ErrorCode.HTTPError)
-    retryable = ((error as { statusCode?: number }).statusCode ?? 500) >= 500;
-  if (code === webApi.ErrorCode.RateLimitedError) {
+  if (code === ErrorCode.RequestError) retryable = true;
+  if (code === ErrorCode.HTTPError) retryable = ((error as { statusCode?: number }).statusCode ?? 500) >= 500;
+  if (code === ErrorCode.RateLimitedError) {
     retryable = true;
     retryAfterSeconds = (error as { retryAfter?: number }).retryAfter;
   }
