@@ -13,7 +13,6 @@ import {
 import { RedisAuditLog } from '../queue/redis-audit-log.js';
 import { cancelKeys, RedisRequestControl } from '../queue/redis-request-control.js';
 import { startDebugWorker } from '../queue/start-debug-worker.js';
-import { createSlackApp } from '../slack/create-slack-app.js';
 import { createSlackNotifier, type SlackRetryConfig } from '../slack/create-slack-notifier.js';
 import { buildTranscript } from '../transcript/build-transcript.js';
 import { createApprovalFlow } from './create-approval-flow.js';
@@ -120,6 +119,8 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
         commands: p.commands,
       })),
     });
+    // Loaded only for the front end: a worker process never pays for Bolt and its HTTP stack.
+    const { createSlackApp } = await import('../slack/create-slack-app.js');
     const slack = createSlackApp({
       signingSecret: config.slack.signingSecret,
       botToken: config.slack.botToken,
@@ -170,6 +171,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
       prefix: config.queue.prefix,
       concurrency: config.worker.concurrency,
       attempts: config.worker.attempts,
+      backoffMs: config.worker.backoffMs,
       lockDurationMs: config.worker.lockDurationMs,
       stalledIntervalMs: config.worker.stalledIntervalMs,
       maxStalledCount: config.worker.maxStalledCount,

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { DebugError } from '../core/errors.js';
 import type { DebugRequest } from '../core/model.js';
 import type { EnqueueResult, JobQueue } from '../core/ports.js';
-import { DEBUG_JOB_NAME, type DebugJobData } from './job-contract.js';
+import { type DebugJobData, debugJobOptions, inboxKeys } from './job-contract.js';
 
 export interface BullJobQueueOptions {
   connection: Redis;
@@ -18,48 +18,64 @@ export interface BullJobQueueOptions {
 }
 
 /**
- * BullMQ-backed JobQueue. A `SET NX` claim on the request id makes duplicates explicit (BullMQ's own
- * jobId dedupe cannot tell the caller), and the job id is the request id as a second line of defence.
+ * Claim and inbox entry in one atomic step: a request id is claimed once (`SET NX`, value = the job
+ * payload, so a cancel can find a request not yet in BullMQ) and only a new claim writes the entry.
+ */
+const ENQUEUE_SCRIPT = `
+if redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[1], 'NX') then
+  redis.call('XADD', KEYS[2], '*', 'id', ARGV[3], 'data', ARGV[2])
+  return 1
+end
+return 0`;
+const ENQUEUE_COMMAND = 'k8sDebugBotEnqueue';
+
+type EnqueueCommand = (
+  claim: string,
+  inbox: string,
+  ttl: number,
+  data: string,
+  id: string,
+) => Promise<number>;
+
+/**
+ * The front end's durable hand-off to the workers. `enqueue` is one Redis script (one round trip, no
+ * BullMQ bookkeeping before the chat ack): the request id is claimed and the job payload lands in the
+ * inbox stream; each worker's inbox pump (start-inbox-pump.ts) adds it to BullMQ with the request id as
+ * job id. A duplicate delivery finds the claim and writes nothing. `queue` is the BullMQ queue itself
+ * (job lookups for cancel and audit).
  */
 export class BullJobQueue implements JobQueue {
   readonly queue: Queue<DebugJobData>;
+  readonly #keys: ReturnType<typeof inboxKeys>;
+  readonly #enqueue: EnqueueCommand;
 
   constructor(private readonly options: BullJobQueueOptions) {
     this.queue = new Queue<DebugJobData>(options.queueName, {
       connection: options.connection,
       prefix: options.prefix,
-      defaultJobOptions: {
-        attempts: options.attempts,
-        backoff: { type: 'exponential', delay: options.backoffMs },
-        // Kept by age only (no count): a duplicate's add relies on the job still existing while its
-        // claim lives, however many jobs ran in between.
-        removeOnComplete: { age: 7 * 24 * 3600 },
-        removeOnFail: { age: 30 * 24 * 3600 },
-      },
+      defaultJobOptions: debugJobOptions(options),
     });
     this.queue.on('error', () => {
       // connection errors surface through enqueue(); the listener keeps them from being unhandled
     });
+    this.#keys = inboxKeys(options.prefix, options.queueName);
+    // ioredis sends EVALSHA and falls back to EVAL when the server lost the script.
+    options.connection.defineCommand(ENQUEUE_COMMAND, { numberOfKeys: 2, lua: ENQUEUE_SCRIPT });
+    const command = (options.connection as unknown as Record<string, EnqueueCommand>)[ENQUEUE_COMMAND]!;
+    this.#enqueue = command.bind(options.connection);
   }
 
   async enqueue(request: DebugRequest): Promise<EnqueueResult> {
     return withTimeout(this.options.timeoutMs ?? 2000, async () => {
-      const key = `${this.options.prefix}:${this.options.queueName}:request:${request.id}`;
       const data: DebugJobData = { v: 1, request, state: {} };
-      // Claim and add are sent together (one round trip with auto-pipelining). A duplicate's add is a
-      // no-op: while the claim lives (1 hour) the job with this id still exists (kept 7 days), and
-      // BullMQ ignores an add for an existing job id.
-      const [claimed, added] = await Promise.allSettled([
-        this.options.connection.set(key, '1', 'EX', this.options.dedupeTtlSeconds ?? 3600, 'NX'),
-        this.queue.add(DEBUG_JOB_NAME, data, { jobId: request.id }),
-      ]);
-      if (claimed.status === 'rejected') throw claimed.reason;
-      if (claimed.value !== 'OK') return { status: 'duplicate' } as const;
-      if (added.status === 'rejected') {
-        await this.options.connection.del(key).catch(() => undefined);
-        throw added.reason;
-      }
-      return { status: 'queued' } as const;
+      const created = await this.#enqueue(
+        this.#keys.claim(request.id),
+        this.#keys.inbox,
+        this.options.dedupeTtlSeconds ?? 3600,
+        JSON.stringify(data),
+        request.id,
+      );
+      return created === 1 ? ({ status: 'queued' } as const) : ({ status: 'duplicate' } as const);
     });
   }
 

@@ -35,3 +35,28 @@ export type DebugJobData = z.infer<typeof debugJobSchema>;
 
 /** Name of the BullMQ job (one kind for now). */
 export const DEBUG_JOB_NAME = 'debug';
+
+/**
+ * Redis names shared by the front end (writer) and the workers (inbox pump). The front end's durable
+ * hand-off is one script: a claim on the request id (value: the job payload) plus an entry in the
+ * inbox stream; each worker's pump moves inbox entries into BullMQ (consumer group `pump`).
+ */
+export function inboxKeys(prefix: string, queueName: string) {
+  return {
+    claim: (requestId: string) => `${prefix}:${queueName}:request:${requestId}`,
+    inbox: `${prefix}:${queueName}:inbox`,
+    group: 'pump',
+  };
+}
+
+/** BullMQ options of every debug job (the job id is the request id). */
+export function debugJobOptions(settings: { attempts: number; backoffMs: number }) {
+  return {
+    attempts: settings.attempts,
+    backoff: { type: 'exponential', delay: settings.backoffMs },
+    // Kept by age only (no count): a redelivered request's add relies on the job still existing while its
+    // claim lives, however many jobs ran in between.
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  };
+}

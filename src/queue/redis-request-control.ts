@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DebugRequest } from '../core/model.js';
 import type { CancelResult, RequestControl } from '../core/ports.js';
-import { type DebugJobData, debugJobSchema } from './job-contract.js';
+import { type DebugJobData, debugJobSchema, inboxKeys } from './job-contract.js';
 
 /** Redis names shared by the front end (publisher) and every worker process (subscriber). */
 export function cancelKeys(prefix: string, queueName: string) {
@@ -33,16 +33,37 @@ export class RedisRequestControl implements RequestControl {
 
   async find(requestId: string): Promise<DebugRequest | undefined> {
     const job = await this.options.queue.getJob(requestId);
-    const parsed = debugJobSchema.safeParse(job?.data);
+    const parsed = debugJobSchema.safeParse(job?.data ?? (await this.inInbox(requestId)));
     return parsed.success ? (parsed.data.request as DebugRequest) : undefined;
   }
 
+  /** A request accepted but not yet moved into BullMQ: its claim holds the job payload. */
+  private async inInbox(requestId: string): Promise<unknown> {
+    const claim = await this.options.connection.get(
+      inboxKeys(this.options.prefix, this.options.queueName).claim(requestId),
+    );
+    try {
+      return claim ? JSON.parse(claim) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async cancel(requestId: string, byUserId: string): Promise<CancelResult> {
-    const job = await this.options.queue.getJob(requestId);
-    if (!job) return { status: 'not_found' };
-    if (await job.isCompleted()) return { status: 'already_finished' };
-    if (await job.isFailed()) return { status: 'already_finished' };
-    await this.options.connection.set(this.keys.flag(requestId), byUserId, 'EX', 7 * 24 * 3600);
+    const flag = () => this.options.connection.set(this.keys.flag(requestId), byUserId, 'EX', 7 * 24 * 3600);
+    let job = await this.options.queue.getJob(requestId);
+    if (!job) {
+      // Still in the inbox: the flag stops it before it starts, wherever it is moved.
+      if (!debugJobSchema.safeParse(await this.inInbox(requestId)).success) return { status: 'not_found' };
+      await flag();
+      // Moved (and perhaps started) between the two reads: it is handled like any job below.
+      job = await this.options.queue.getJob(requestId);
+      if (!job) return { status: 'cancelled', wasRunning: false };
+    } else {
+      if (await job.isCompleted()) return { status: 'already_finished' };
+      if (await job.isFailed()) return { status: 'already_finished' };
+      await flag();
+    }
     const state = await job.getState();
     if (state === 'completed' || state === 'failed') return { status: 'already_finished' };
     if (state === 'active') await this.options.connection.publish(this.keys.channel, requestId);

@@ -1,10 +1,11 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isDebugError } from '../core/errors.js';
 import type { DebugRequest } from '../core/model.js';
 import type { Logger } from '../core/ports.js';
 import type { JobContext, JobResult, JobState } from '../core/process-debug-job.js';
-import { type DebugJobData, debugJobSchema } from './job-contract.js';
+import { type DebugJobData, debugJobOptions, debugJobSchema, inboxKeys } from './job-contract.js';
+import { startInboxPump } from './start-inbox-pump.js';
 
 export interface DebugWorkerOptions {
   connection: Redis;
@@ -12,6 +13,8 @@ export interface DebugWorkerOptions {
   prefix: string;
   concurrency: number;
   attempts: number;
+  /** First retry delay (exponential backoff) of jobs this worker's inbox pump adds. Default 2000 ms. */
+  backoffMs?: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
@@ -24,7 +27,10 @@ export interface DebugWorkerOptions {
   onGaveUp?: (request: DebugRequest, state: JobState, reason: string) => Promise<void>;
 }
 
-/** Runs debug jobs from BullMQ. Holds no request state in memory: everything lives in the job. */
+/**
+ * Runs debug jobs from BullMQ, and the inbox pump that moves new requests into BullMQ (see
+ * bullmq-job-queue.ts). Holds no request state in memory: everything lives in the job.
+ */
 export function startDebugWorker(options: DebugWorkerOptions): Worker<DebugJobData, JobResult> {
   const worker = new Worker<DebugJobData, JobResult>(
     options.queueName,
@@ -39,6 +45,7 @@ export function startDebugWorker(options: DebugWorkerOptions): Worker<DebugJobDa
     },
   );
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
+  startPump(worker, options);
   if (options.cancelChannel) listenForCancels(worker, options);
   worker.on('failed', (job, err) => {
     if (!job || !options.onGaveUp) return;
@@ -84,6 +91,37 @@ async function runJob(
     if (isDebugError(error) && !error.retryable) throw new UnrecoverableError(error.message);
     throw error;
   }
+}
+
+function startPump(worker: Worker<DebugJobData, JobResult>, options: DebugWorkerOptions): void {
+  const queue = new Queue<DebugJobData>(options.queueName, {
+    connection: options.connection,
+    prefix: options.prefix,
+    defaultJobOptions: debugJobOptions({
+      attempts: options.attempts,
+      backoffMs: options.backoffMs ?? 2000,
+    }),
+  });
+  queue.on('error', () => {
+    // the pump logs failed moves and retries them
+  });
+  const connection = options.connection.duplicate();
+  connection.on('error', (err) =>
+    options.logger.warn({ err: { message: err.message } }, 'inbox pump connection error'),
+  );
+  const pump = startInboxPump({
+    connection,
+    queue,
+    keys: inboxKeys(options.prefix, options.queueName),
+    logger: options.logger,
+  });
+  const close = worker.close.bind(worker);
+  // The pump stops first, so nothing is added to BullMQ once close() has resolved.
+  worker.close = async (force?: boolean) => {
+    await pump.stop();
+    await queue.close();
+    return close(force);
+  };
 }
 
 /** Each worker process subscribes; only the one holding the job has something to abort. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/main/start-app.js';
 import { aPod } from '../fakes/kube-apiserver/index.js';
+import { inboxPayloads } from '../helpers/redis.js';
 import {
   CHANNEL,
   clickAnswers,
@@ -47,10 +48,13 @@ describe('cancelling a request with the Cancel button (signed block_actions)', (
   }
 
   it('queued: nothing runs, the clicker is told so, and the root message says cancelled', async () => {
-    await startWith('bot'); // no worker yet: the job stays queued
+    await startWith('bot'); // no worker yet: the request stays in the inbox
     const ack = await command(system, 'web-1 -n shop --image busybox:1.36 -- echo never-runs');
     const requestId = requestIdOf(ack);
-    expect((await jobSnapshot(system, requestId))?.state).toBe('waiting');
+    const inbox = (await inboxPayloads(system.prefix, system.config.queue.name)) as Array<{
+      request: { id: string };
+    }>;
+    expect(inbox.map((data) => data.request.id)).toEqual([requestId]);
 
     const click = await clickCancel(system, requestId);
     expect(click.status).toBe(200);

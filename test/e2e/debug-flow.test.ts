@@ -1,26 +1,12 @@
-import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aPod } from '../fakes/kube-apiserver/index.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { jobCount } from './e2e-helpers.js';
 import { eventually, type System, startSystem } from './start-system.js';
 
 const CHANNEL = 'C0CHANNEL';
 
 function textOf(message: { text?: string; blocks?: unknown[] } | undefined): string {
   return message ? `${message.text ?? ''}\n${JSON.stringify(message.blocks ?? [])}` : '';
-}
-
-async function jobCount(system: System): Promise<number> {
-  const queue = new Queue(system.config.queue.name, {
-    connection: { url: REDIS_URL },
-    prefix: system.prefix,
-  });
-  try {
-    const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
-    return Object.values(counts).reduce((a, b) => a + b, 0);
-  } finally {
-    await queue.close();
-  }
 }
 
 /** The root message the worker posted in the channel, and its thread. */

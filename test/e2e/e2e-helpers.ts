@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { AppConfig } from '../../src/config/load-config.js';
 import type { RunningApp } from '../../src/main/start-app.js';
 import { startApp } from '../../src/main/start-app.js';
+import { inboxKeys } from '../../src/queue/job-contract.js';
 import type { FakeMessage } from '../fakes/slack-api/index.js';
 import { aSilentLogger } from '../helpers/builders.js';
 import { REDIS_URL } from '../helpers/redis.js';
@@ -95,7 +96,12 @@ export function jobCount(system: System): Promise<number> {
       'prioritized',
       'waiting-children',
     );
-    return Object.values(counts).reduce((a, b) => a + b, 0);
+    const redis = new Redis(REDIS_URL);
+    const inbox = await redis
+      .xlen(inboxKeys(system.prefix, system.config.queue.name).inbox)
+      .finally(() => redis.disconnect());
+    // Requests accepted but not yet moved into BullMQ by a worker's inbox pump count too.
+    return Object.values(counts).reduce((a, b) => a + b, inbox);
   });
 }
 
@@ -139,6 +145,7 @@ export async function readAudit(system: System): Promise<Array<Record<string, st
   try {
     const entries = await redis.xrange(`${system.prefix}:audit`, '-', '+');
     return entries.map(([, fields]) => {
+      if (fields[0] === 'r') return JSON.parse(fields[1]!) as Record<string, string>;
       const record: Record<string, string> = {};
       for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
       return record;

@@ -22,3 +22,14 @@ export async function deletePrefix(prefix: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/** The job payloads waiting in a queue's inbox stream (accepted, not yet moved into BullMQ). */
+export async function inboxPayloads(prefix: string, queueName: string): Promise<unknown[]> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const entries = await redis.xrange(`${prefix}:${queueName}:inbox`, '-', '+');
+    return entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('data') + 1]!));
+  } finally {
+    redis.disconnect();
+  }
+}

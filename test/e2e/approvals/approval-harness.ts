@@ -12,7 +12,7 @@ import { aPod, type FakeKubeApiOptions } from '../../fakes/kube-apiserver/index.
 import type { FakeMessage, FakeSlackOptions } from '../../fakes/slack-api/index.js';
 import { approvalClickPayload } from '../../fixtures/slack/payloads.js';
 import { aSilentLogger } from '../../helpers/builders.js';
-import { REDIS_URL } from '../../helpers/redis.js';
+import { inboxPayloads, REDIS_URL } from '../../helpers/redis.js';
 import { type PostResult, postSigned } from '../../helpers/sign-slack-request.js';
 import { ackOf, newTriggerId, textOf } from '../e2e-helpers.js';
 import { eventually, SIGNING_SECRET, type System, startSystem } from '../start-system.js';
@@ -242,7 +242,11 @@ export async function jobIds(system: System): Promise<string[]> {
   });
   try {
     const jobs = await queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);
-    return jobs.map((j) => j.id ?? '');
+    // Accepted but not yet moved into BullMQ (no worker running): the inbox stream.
+    const inbox = (await inboxPayloads(system.prefix, system.config.queue.name)) as Array<{
+      request: { id: string };
+    }>;
+    return [...jobs.map((j) => j.id ?? ''), ...inbox.map((data) => data.request.id)];
   } finally {
     await queue.close();
   }
@@ -261,6 +265,7 @@ export async function auditRecords(system: System, requestId?: string): Promise<
   try {
     const entries = await client.xrange(`${system.prefix}:audit`, '-', '+');
     const records = entries.map(([, fields]) => {
+      if (fields[0] === 'r') return JSON.parse(fields[1]!) as AuditEntry;
       const record: AuditEntry = {};
       for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
       return record;

@@ -35,7 +35,7 @@ export async function startKubeKit(
   const debuggerInstance = createKubePodDebugger({
     kubeConfigOptions: fake.kubeConfigOptions(),
     logger: aSilentLogger(logs),
-    requestTimeoutMs: 1_000,
+    requestTimeoutMs: 5_000, // generous: a loaded CI machine must not turn a slow answer into a failure
     watchReconnectDelayMs: 20,
     sleep: async (ms) => {
       sleeps.push(ms);

@@ -11,7 +11,7 @@ import {
 import { RedisAuditLog } from '../../../src/queue/redis-audit-log.js';
 import { startDebugWorker } from '../../../src/queue/start-debug-worker.js';
 import { aDebugRequest, aSilentLogger, systemClock } from '../../helpers/builders.js';
-import { deletePrefix, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
+import { deletePrefix, inboxPayloads, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
 
 describe('BullMQ queue and worker on the real Redis', () => {
   let prefix: string;
@@ -67,10 +67,24 @@ describe('BullMQ queue and worker on the real Redis', () => {
     const request = aDebugRequest({ id: 'rdupe' });
     const results = await Promise.all(Array.from({ length: 20 }, () => queue.enqueue(request)));
     expect(results.filter((r) => r.status === 'queued')).toHaveLength(1);
-    expect(await queue.queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
-    const job = await queue.queue.getJob('rdupe');
-    expect(job?.data.request.commands).toEqual([['ps', 'auxww']]);
-    expect(JSON.stringify(job?.data)).not.toMatch(/xox[bp]-/);
+    const inbox = await inboxPayloads(prefix, 'debug');
+    expect(inbox).toEqual([{ v: 1, request, state: {} }]);
+    expect(JSON.stringify(inbox)).not.toMatch(/xox[bp]-/);
+    // A worker's inbox pump moves it into BullMQ as one job whose id is the request id; it runs once.
+    const runs: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      makeWorker(async (ctx) => {
+        runs.push(ctx.request.id);
+        resolve();
+        return { status: 'succeeded', containerName: 'dbg-x' };
+      });
+    });
+    await done;
+    await queue.enqueue(request);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runs).toEqual(['rdupe']);
+    expect(await inboxPayloads(prefix, 'debug')).toEqual([]);
+    expect((await queue.queue.getJob('rdupe'))?.data.request.commands).toEqual([['ps', 'auxww']]);
   });
 
   it('keeps job state across a retry and stops retrying non-retryable errors', async () => {
