@@ -29,13 +29,6 @@ module.exports = {
       to: { path: 'node_modules/@slack' },
     },
     {
-      name: 'only-slack-imports-undici',
-      comment: "undici is the Slack WebClient's transport (src/slack/create-slack-fetch.ts)",
-      severity: 'error',
-      from: { pathNot: ['^src/slack'], path: '^src' },
-      to: { path: 'node_modules/undici' },
-    },
-    {
       name: 'only-queue-imports-bullmq',
       severity: 'error',
       from: { pathNot: ['^src/queue'], path: '^src' },

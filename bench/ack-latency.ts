@@ -5,10 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
+import { NODE_FLAGS } from '../src/main/node-flags.js';
 import { deletePrefix } from '../test/helpers/redis.js';
+import { cpuSeconds } from './proc-stats.js';
 import { siblingScript } from './sibling-script.js';
 
 const SECRET = 'bench-signing-secret';
@@ -25,6 +26,8 @@ async function startServer(kind: 'bare' | 'ours', prefix: string): Promise<Serve
   const child = spawn(
     process.execPath,
     [
+      // Ours runs as shipped (npm start's heap flags); the bare Bolt app on Node's defaults.
+      ...(kind === 'ours' ? NODE_FLAGS : []),
       ...(process.env.BENCH_CPU_PROF === kind ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
       ...siblingScript('serve-for-bench'),
       kind,
@@ -104,12 +107,6 @@ async function load(port: number, count: number, offset: number): Promise<number
   );
   agent.destroy();
   return latencies;
-}
-
-/** CPU seconds (user + system) a child process has used so far, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function percentile(sorted: number[], p: number): number {

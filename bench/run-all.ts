@@ -1,18 +1,8 @@
 /** `npm run bench [ack|calls|throughput|concurrency|memory]`: every benchmark, each printing ratios measured within one run. */
 import { benchAckLatency } from './ack-latency.js';
-import {
-  benchApiCalls,
-  benchConcurrency,
-  benchMemory,
-  benchMemoryOnce,
-  benchThroughput,
-} from './worker-engine.js';
+import { benchApiCalls, benchConcurrency, benchMemory, benchThroughput } from './worker-engine.js';
 
 const only = process.argv[2];
-if (only === 'memory-one') {
-  await benchMemoryOnce(Number(process.argv[3]));
-  process.exit(0);
-}
 const benches: Record<string, () => Promise<unknown>> = {
   ack: benchAckLatency,
   calls: benchApiCalls,

@@ -1,7 +1,8 @@
 /**
  * The fake Kubernetes API server and fake Slack Web API for worker benchmarks, in their own process so
  * the worker's CPU and memory can be measured alone. Argument: JSON
- * `{ pods, statusDelayMs, startDelayMs, outputBytes, lineBytes }`. Prints the connection details.
+ * `{ pods, statusDelayMs, startDelayMs, outputBytes, lineBytes }`. Prints the connection details; exits on
+ * SIGTERM or when stdin closes.
  */
 import { aPod, startFakeKubeApi } from '../test/fakes/kube-apiserver/index.js';
 import { startFakeSlack } from '../test/fakes/slack-api/index.js';
@@ -47,3 +48,5 @@ console.log(
   }),
 );
 process.on('SIGTERM', () => process.exit(0));
+// The bench process keeps stdin open; when it goes away, so do the fakes.
+process.stdin.once('end', () => process.exit(0)).resume();

@@ -1,109 +1,247 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../src/config/load-config.js';
 import type { DebugRequest } from '../src/core/model.js';
-import { createLogger } from '../src/main/create-logger.js';
-import { type RunningApp, startApp } from '../src/main/start-app.js';
+import { NODE_FLAGS } from '../src/main/node-flags.js';
 import { BullJobQueue } from '../src/queue/bullmq-job-queue.js';
 import { createProducerConnection, waitForRedis } from '../src/queue/create-redis-connection.js';
 import { deletePrefix, REDIS_URL } from '../test/helpers/redis.js';
+import { commandOf } from './proc-stats.js';
+import type { ServeWorkerOptions } from './serve-worker.js';
 import { siblingScript } from './sibling-script.js';
 
+export { cpuSeconds, memoryOf } from './proc-stats.js';
+
 export interface BenchWorld {
-  app: RunningApp;
   queue: BullJobQueue;
   prefix: string;
-  /** Enqueues `n` jobs, job i on pod web-i in its own channel. */
+  /** The worker child process (bench/serve-worker.ts): read its CPU and memory with cpuSeconds/memoryOf. */
+  workerPid: number;
+  /** The fakes child process (fake Kubernetes API and Slack Web API). */
+  fakesPid: number;
+  /** redis-server's pid when it runs on this machine and is visible in /proc; otherwise undefined. */
+  redisPid: number | undefined;
+  /** Node flags the worker child was started with (src/main/node-flags.ts or BENCH_WORKER_NODE_OPTIONS). */
+  workerNodeFlags: string[];
+  /**
+   * Enqueues `n` jobs, each on its own pod and channel: the k-th job enqueued in this world (counting
+   * preloaded ones) runs on pod web-k, so a world needs `pods` ≥ every job it enqueues.
+   */
   enqueue(n: number, commands?: string[][]): Promise<void>;
-  waitForCompleted(n: number): Promise<void>;
+  /**
+   * Resolves once `n` jobs of this world have completed (cumulative, preloaded ones included). Throws
+   * if any failed, if the worker child exited, or if nothing finished for `stallMs` (default 60 s).
+   */
+  waitForCompleted(n: number, stallMs?: number): Promise<void>;
+  /** Stops the worker child (gracefully, then SIGKILL), the fakes child and the queue; always safe. */
   stop(): Promise<void>;
 }
 
 interface FakesInfo {
-  kube: never;
+  kube: ServeWorkerOptions['kube'];
   slack: { url: string; token: string; botId: string; botUserId: string };
 }
 
-async function startFakes(fakes: Record<string, number>): Promise<{ child: ChildProcess; info: FakesInfo }> {
-  const child = spawn(process.execPath, [...siblingScript('serve-fakes'), JSON.stringify(fakes)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    if (line.startsWith('{')) return { child, info: JSON.parse(line) as FakesInfo };
+/**
+ * Spawns a node child and resolves with it and its first stdout line that `isReady` accepts. Later
+ * stdout lines (logs) go to stderr, so the child never blocks on a full pipe. stdin stays open: the
+ * children exit when it closes, so they never outlive the bench process.
+ */
+async function spawnReady(
+  label: string,
+  args: string[],
+  isReady: (line: string) => boolean,
+  timeoutMs = 30_000,
+): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit').catch(() => undefined);
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let ready = false;
+      const timer = setTimeout(
+        () => reject(new Error(`${label} did not start within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const lines = createInterface({ input: child.stdout! });
+      lines.on('line', (text) => {
+        if (!ready && isReady(text)) {
+          ready = true;
+          clearTimeout(timer);
+          resolve(text);
+        } else process.stderr.write(`[${label}] ${text}\n`);
+      });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${label} exited before it was ready (code ${code}, signal ${signal})`));
+      });
+    });
+    return { child, line };
+  } catch (error) {
+    await terminate(child, exited, 2000);
+    throw error;
   }
-  throw new Error('fakes did not start');
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
+async function terminate(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      exited.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      process.stderr.write(`bench: pid ${child.pid} did not stop within ${graceMs} ms; killing it\n`);
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+  child.stdin?.destroy();
+}
+
+/** redis-server's pid from INFO server, if that process is visible here (same machine and pid namespace). */
+async function findRedisPid(redis: ReturnType<typeof createProducerConnection>): Promise<number | undefined> {
+  try {
+    const info = await redis.info('server');
+    const pid = Number(/^process_id:(\d+)/m.exec(info)?.[1]);
+    return pid && commandOf(pid)?.startsWith('redis') ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Fakes in a child process, one real worker (BullMQ + Slack notifier + kube engine) in this one.
- * `preload` jobs are queued before the worker starts, so a measurement sees only the worker's work.
+ * Three processes besides Redis: this one (producer: enqueue, and the completion polling), the fakes
+ * child (bench/serve-fakes.ts) and one real worker child (bench/serve-worker.ts: BullMQ + Slack notifier
+ * + kube engine, nothing else). `preload` jobs are queued before the worker starts.
  */
 export async function startBenchWorld(
   fakes: Record<string, number>,
   concurrency: number,
   options: { outputCapBytes?: number; preload?: number } = {},
 ): Promise<BenchWorld> {
-  const { child, info } = await startFakes(fakes);
   const prefix = `bench-${randomUUID()}`;
-  const config = loadConfig({
-    role: 'worker',
-    env: {
-      SLACK_BOT_TOKEN: info.slack.token,
-      SLACK_API_URL: info.slack.url,
-      REDIS_URL,
-      CONFIG_FILE: 'config/default.yaml',
-    },
-  });
-  config.queue.prefix = prefix;
-  config.worker.concurrency = concurrency;
-  if (options.outputCapBytes) config.debug.outputCapBytes = options.outputCapBytes;
-  const producer = createProducerConnection(REDIS_URL);
-  await waitForRedis(producer);
-  const queue = new BullJobQueue({
-    connection: producer,
-    queueName: config.queue.name,
-    prefix,
-    attempts: 1,
-    backoffMs: 0,
-  });
-  const enqueue = async (n: number, commands: string[][] = [['echo', 'ok']]) => {
-    await Promise.all(Array.from({ length: n }, (_, i) => queue.enqueue(aBenchRequest(i, commands))));
+  const cleanups: Array<() => Promise<unknown>> = [async () => deletePrefix(prefix)];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse())
+      await cleanup().catch((error: unknown) => process.stderr.write(`bench: cleanup failed: ${error}\n`));
   };
-  if (options.preload) await enqueue(options.preload);
-  const app = await startApp(config, {
-    logger: createLogger('silent'),
-    kube: { kubeConfigOptions: info.kube },
-    slackRetryConfig: { retries: 0 },
-  });
-  return {
-    app,
-    queue,
-    prefix,
-    enqueue,
-    async waitForCompleted(n) {
-      for (;;) {
-        const counts = await queue.queue.getJobCounts('completed', 'failed');
-        if ((counts.completed ?? 0) + (counts.failed ?? 0) >= n) {
-          if (counts.failed) {
-            const failed = await queue.queue.getFailed(0, 2);
+  try {
+    const fakesChild = await spawnReady(
+      'fakes',
+      [...siblingScript('serve-fakes'), JSON.stringify(fakes)],
+      (l) => l.startsWith('{'),
+    );
+    const fakesExited = once(fakesChild.child, 'exit').catch(() => undefined);
+    cleanups.push(() => terminate(fakesChild.child, fakesExited, 5000));
+    const info = JSON.parse(fakesChild.line) as FakesInfo;
+
+    const producer = createProducerConnection(REDIS_URL);
+    cleanups.push(async () => producer.disconnect());
+    if (!(await waitForRedis(producer))) throw new Error(`Redis at ${REDIS_URL} is not reachable`);
+    // The worker child reads the same file; only the queue name matters here.
+    const queueName = loadConfig({
+      role: 'worker',
+      env: { SLACK_BOT_TOKEN: 'xoxb-bench', CONFIG_FILE: 'config/default.yaml' },
+    }).queue.name;
+    const queue = new BullJobQueue({
+      connection: producer,
+      queueName,
+      prefix,
+      attempts: 1,
+      backoffMs: 0,
+    });
+    cleanups.push(() => queue.close());
+    const redisPid = await findRedisPid(producer);
+
+    let enqueued = 0;
+    const enqueue = async (n: number, commands: string[][] = [['echo', 'ok']]) => {
+      const first = enqueued;
+      enqueued += n;
+      await Promise.all(
+        Array.from({ length: n }, (_, i) => queue.enqueue(aBenchRequest(first + i, commands))),
+      );
+    };
+    if (options.preload) await enqueue(options.preload);
+
+    const workerOptions: ServeWorkerOptions = {
+      prefix,
+      concurrency,
+      redisUrl: REDIS_URL,
+      slack: { url: info.slack.url, token: info.slack.token },
+      kube: info.kube,
+      ...(options.outputCapBytes ? { outputCapBytes: options.outputCapBytes } : {}),
+      ...(process.env.BENCH_WORKER_LOG_LEVEL ? { logLevel: process.env.BENCH_WORKER_LOG_LEVEL } : {}),
+    };
+    // As shipped (npm start, the Docker image) unless BENCH_WORKER_NODE_OPTIONS says otherwise ('' = Node's defaults).
+    const override = process.env.BENCH_WORKER_NODE_OPTIONS;
+    const workerNodeFlags = override === undefined ? [...NODE_FLAGS] : override.split(/\s+/).filter(Boolean);
+    const workerChild = await spawnReady(
+      'worker',
+      [...workerNodeFlags, ...siblingScript('serve-worker'), JSON.stringify(workerOptions)],
+      (line) => line.startsWith('{"ready"') && (JSON.parse(line) as { ready?: boolean }).ready === true,
+    );
+    const worker = workerChild.child;
+    const workerExited = once(worker, 'exit').catch(() => undefined);
+    // The worker stops first (gracefully: it finishes its jobs, which need the fakes and Redis).
+    cleanups.push(() => terminate(worker, workerExited, 20_000));
+
+    return {
+      queue,
+      prefix,
+      workerPid: worker.pid!,
+      fakesPid: fakesChild.child.pid!,
+      redisPid,
+      workerNodeFlags,
+      enqueue,
+      async waitForCompleted(n, stallMs = 60_000) {
+        let last = -1;
+        let lastChange = performance.now();
+        for (;;) {
+          if (worker.exitCode !== null || worker.signalCode !== null)
             throw new Error(
-              `${counts.failed} jobs failed, e.g. ${failed.map((j) => j.failedReason).join('; ')}`,
+              `the worker child exited while jobs were pending (code ${worker.exitCode}, signal ${worker.signalCode})`,
+            );
+          const counts = await queue.queue.getJobCounts('completed', 'failed');
+          const done = (counts.completed ?? 0) + (counts.failed ?? 0);
+          if (done >= n) {
+            if (counts.failed) {
+              const failed = await queue.queue.getFailed(0, 2);
+              throw new Error(
+                `${counts.failed} jobs failed, e.g. ${failed.map((j) => j.failedReason).join('; ')}`,
+              );
+            }
+            return;
+          }
+          if (done !== last) {
+            last = done;
+            lastChange = performance.now();
+          } else if (performance.now() - lastChange > stallMs) {
+            const all = await queue.queue.getJobCounts('completed', 'failed', 'active', 'wait', 'delayed');
+            const inbox = await producer.xlen(`${prefix}:${queueName}:inbox`).catch(() => 'none');
+            throw new Error(
+              `no job finished for ${stallMs / 1000} s (${done}/${n} done; BullMQ ${JSON.stringify(all)}; inbox stream length ${inbox})`,
             );
           }
-          return;
+          await new Promise((r) => setTimeout(r, 50));
         }
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-    async stop() {
-      await app.stop();
-      await queue.close();
-      producer.disconnect();
-      child.kill('SIGTERM');
-      await deletePrefix(prefix);
-    },
-  };
+      },
+      stop: cleanUp,
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
 }
 
 function aBenchRequest(i: number, commands: string[][]): DebugRequest {

@@ -46,9 +46,15 @@ function timeoutError(ms: number, context: ApiErrorContext, cause: unknown): Deb
   });
 }
 
+/** Aborts the call's own signal with this when its time is up. */
+class CallTimeout extends Error {
+  override readonly name = 'TimeoutError';
+}
+
 /**
  * One call with its own timeout, combined with the caller's cancel signal; aborts become `api_timeout`
  * (retryable) or `cancelled`. Other errors are rethrown untouched for the caller to retry or translate.
+ * One AbortController and one timer per call (AbortSignal.timeout/any cost several times as much CPU).
  */
 export async function attemptWithTimeout<T>(
   context: ApiErrorContext,
@@ -56,13 +62,20 @@ export async function attemptWithTimeout<T>(
   signal: AbortSignal | undefined,
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+  if (signal?.aborted) throw cancelledError(signal.reason);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new CallTimeout()), timeoutMs);
+  const onCancel = () => controller.abort(signal!.reason);
+  signal?.addEventListener('abort', onCancel, { once: true });
   try {
-    return await call(combined);
+    return await call(controller.signal);
   } catch (error) {
     if (signal?.aborted) throw cancelledError(error);
-    if (timeout.aborted || error instanceof HeaderTimeoutError) throw timeoutError(timeoutMs, context, error);
+    if (controller.signal.reason instanceof CallTimeout || error instanceof HeaderTimeoutError)
+      throw timeoutError(timeoutMs, context, error);
     throw error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onCancel);
   }
 }

@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from '../core/ports.js';
 import { adaptLogger } from './adapt-logger.js';
 import type { ChannelPacerOptions } from './create-channel-pacer.js';
-import { createSlackFetch, type SlackFetch } from './create-slack-fetch.js';
+import { createSlackFetch } from './create-slack-fetch.js';
 import type { RenderTranscriptOptions } from './render-transcript.js';
 import { SlackApprovalNotifier } from './slack-approval-notifier.js';
 import { SlackNotifier } from './slack-notifier.js';
@@ -31,24 +31,18 @@ export interface CreateSlackNotifierOptions {
   transcript?: Partial<RenderTranscriptOptions>;
 }
 
-/**
- * One fetch (one undici Agent) for every WebClient of the process, made on first use: the notifier, the approval
- * notifier and the directories all talk to slack.com, so they share its keep-alive connections (and TLS
- * handshakes) instead of each holding a pool; the Agent keeps one pool per origin, so test fakes stay apart.
- */
-let sharedSlackFetch: SlackFetch | undefined;
-
 /** Builds the WebClient the rest of the bot never sees (Web API calls of bot and worker). */
 export function createSlackWebClient(
   options: Omit<CreateSlackNotifierOptions, 'updateIntervalMs' | 'pacing' | 'transcript'>,
 ): WebClient {
   if (options.token.trim() === '') throw new Error('the Slack bot token is empty');
-  sharedSlackFetch ??= createSlackFetch();
+  // The timeout lives in our fetch (a socket timeout); WebClient's would add an AbortSignal timer per call.
+  const timeoutMs = options.timeoutMs ?? 30_000;
   return new WebClient(options.token, {
-    fetch: sharedSlackFetch,
+    fetch: createSlackFetch({ timeoutMs }),
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
-    timeout: options.timeoutMs ?? 30_000,
+    timeout: 0,
     ...(options.logger ? { logger: adaptLogger(options.logger) } : {}),
   });
 }

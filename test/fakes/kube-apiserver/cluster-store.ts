@@ -118,6 +118,11 @@ export class ClusterStore {
   }
 
   listPods(namespace: string, labels: Array<[string, string, boolean]>, name?: string): PodJson[] {
+    if (name) {
+      // A field selector on the name (every watch of one pod): one lookup, not a scan of the cluster.
+      const pod = this.pods.get(`${namespace}/${name}`);
+      return pod && matchesLabels(pod, labels) ? [structuredClone(pod)] : [];
+    }
     return [...this.pods.values()]
       .filter((p) => p.metadata.namespace === namespace && (!name || p.metadata.name === name))
       .filter((p) => matchesLabels(p, labels))

@@ -64,7 +64,7 @@ describe('createSlackFetch', () => {
     await fake.close();
   });
 
-  it('sends chat.postMessage through undici, not global fetch, and the fake records it', async () => {
+  it('sends chat.postMessage through node:http, not global fetch, and the fake records it', async () => {
     const globalFetch = vi.spyOn(globalThis, 'fetch');
     const result = await client().chat.postMessage({ channel: 'C0CHANNEL', text: 'hello *there* & co' });
     expect(result.ok).toBe(true);
@@ -126,6 +126,19 @@ describe('createSlackFetch', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(error).toMatchObject({ code: ErrorCode.RequestError });
     expect((error as { original: Error }).original.name).toBe('TimeoutError');
+  });
+
+  it('has its own socket timeout (what createSlackWebClient uses): a silent server fails retryably', async () => {
+    const origin = await server(() => undefined);
+    slackFetch = createSlackFetch({ timeoutMs: 200 });
+    const started = Date.now();
+    const error = await client({ slackApiUrl: `${origin}/api/`, timeout: 0 })
+      .chat.postMessage({ channel: 'C0CHANNEL', text: 'x' })
+      .catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(error).toMatchObject({ code: ErrorCode.RequestError });
+    expect(((error as { original: Error }).original.cause as Error).name).toBe('TimeoutError');
+    expect(toChatError(error, 'chat.postMessage').retryable).toBe(true);
   });
 
   it('rejects with the abort reason when the signal aborts', async () => {
