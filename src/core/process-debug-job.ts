@@ -57,6 +57,23 @@ export type JobResult = { status: 'succeeded' | 'failed' | 'cancelled'; containe
  * A retryable failure is rethrown while attempts remain; every other failure is reported and ends the job.
  */
 export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResult> {
+  // Audit writes leave the critical path: each is issued in order (one connection keeps that order)
+  // and the job ends only when all of them are done, so "job finished" still means "audit written".
+  const writes: Array<Promise<void>> = [];
+  const audit: AuditLog = {
+    record(record) {
+      writes.push(deps.audit.record(record));
+      return Promise.resolve();
+    },
+  };
+  try {
+    return await runDebugJob(ctx, { ...deps, audit });
+  } finally {
+    await Promise.allSettled(writes);
+  }
+}
+
+async function runDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResult> {
   const { request } = ctx;
   const containerName = deriveContainerName(request.id);
   const log = deps.logger.child({ requestId: request.id, attempt: ctx.attempt });

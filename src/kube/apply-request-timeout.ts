@@ -1,6 +1,6 @@
 /**
  * Client-side timeouts and cancellation for client-node calls: an AbortSignal set on each request by a
- * middleware (node-fetch also applies it to reading the body), and the mapping of aborts to DebugError.
+ * middleware (send-with-node-http.ts also applies it to reading the body), and the mapping of aborts to DebugError.
  */
 import {
   type ConfigurationOptions,

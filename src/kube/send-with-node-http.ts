@@ -63,7 +63,11 @@ function send(context: RequestContext): Promise<ResponseContext> {
     );
     function fail(error: unknown) {
       signal?.removeEventListener('abort', onAbort);
-      reject(signal?.aborted ? signal.reason : error);
+      if (signal?.aborted) return reject(signal.reason);
+      // Transport failures (TLS, proxy, oversized answer…) are marked like node-fetch's FetchError, which
+      // translate-api-error.ts treats as a retryable connection problem.
+      if (error instanceof Error) Object.assign(error, { type: 'system' });
+      reject(error);
     }
     function onAbort() {
       request.destroy(signal!.reason as Error);

@@ -200,8 +200,9 @@ function fromApiException(error: ApiException<unknown>, context: ApiErrorContext
 export function translateApiError(error: unknown, context: ApiErrorContext): DebugError {
   if (error instanceof DebugError) return error;
   if (error instanceof ApiException) return fromApiException(error, context);
-  const code = (error as { code?: unknown; errno?: unknown })?.code;
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) {
+  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  // Node's socket errors carry the failed syscall (connect, read, write…): all of them are the network's.
+  if ((typeof code === 'string' && NETWORK_CODES.has(code)) || typeof syscall === 'string') {
     return new DebugError('api_unavailable', 'The Kubernetes API could not be reached; the bot will retry.', {
       cause: error,
       retryable: true,

@@ -11,8 +11,6 @@ export interface BullJobQueueOptions {
   prefix: string;
   attempts: number;
   backoffMs: number;
-  /** How long a request id stays claimed, so a late redelivery is still a duplicate (seconds; default 1 hour). */
-  dedupeTtlSeconds?: number;
   /** Upper bound for one enqueue, so a stuck Redis never stalls the ack. */
   timeoutMs?: number;
 }
@@ -20,22 +18,17 @@ export interface BullJobQueueOptions {
 /**
  * Claim and inbox entry in one atomic step: a request id is claimed once (`SET NX`, value = the job
  * payload, so a cancel can find a request not yet in BullMQ) and only a new claim writes the entry.
+ * The claim has no expiry while the request waits in the inbox; the pump sets it when moving it.
  */
 const ENQUEUE_SCRIPT = `
-if redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[1], 'NX') then
-  redis.call('XADD', KEYS[2], '*', 'id', ARGV[3], 'data', ARGV[2])
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+  redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'data', ARGV[1])
   return 1
 end
 return 0`;
 const ENQUEUE_COMMAND = 'k8sDebugBotEnqueue';
 
-type EnqueueCommand = (
-  claim: string,
-  inbox: string,
-  ttl: number,
-  data: string,
-  id: string,
-) => Promise<number>;
+type EnqueueCommand = (claim: string, inbox: string, data: string, id: string) => Promise<number>;
 
 /**
  * The front end's durable hand-off to the workers. `enqueue` is one Redis script (one round trip, no
@@ -71,7 +64,6 @@ export class BullJobQueue implements JobQueue {
       const created = await this.#enqueue(
         this.#keys.claim(request.id),
         this.#keys.inbox,
-        this.options.dedupeTtlSeconds ?? 3600,
         JSON.stringify(data),
         request.id,
       );

@@ -45,6 +45,8 @@ export function inboxKeys(prefix: string, queueName: string) {
   return {
     claim: (requestId: string) => `${prefix}:${queueName}:request:${requestId}`,
     inbox: `${prefix}:${queueName}:inbox`,
+    /** Requests BullMQ refused repeatedly (never expected; kept for an operator to look at). */
+    dead: `${prefix}:${queueName}:inbox:dead`,
     group: 'pump',
   };
 }

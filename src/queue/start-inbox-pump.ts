@@ -11,7 +11,9 @@ export interface InboxPumpOptions {
   connection: Redis;
   /** Where the jobs go (its default job options apply). */
   queue: Queue<DebugJobData>;
-  keys: { inbox: string; group: string };
+  keys: { inbox: string; group: string; dead: string; claim: (requestId: string) => string };
+  /** How long a moved request's id stays claimed, so a late redelivery is still a duplicate (default 1 h). */
+  claimTtlSeconds?: number;
   logger: Logger;
   /** Entries moved per round (default 100). */
   batchSize?: number;
@@ -25,7 +27,11 @@ export interface InboxPump {
   stop(): Promise<void>;
 }
 
-type StreamEntry = [id: string, fields: string[]];
+/** Fields are null for an entry deleted or trimmed after it was delivered (XAUTOCLAIM, Redis 6.2). */
+type StreamEntry = [id: string, fields: string[] | null];
+
+/** A request BullMQ refused this often on its own is parked in the dead-letter stream, not retried forever. */
+const MAX_MOVE_FAILURES = 5;
 
 const DEAD_CONSUMER_IDLE_MS = 24 * 3600 * 1000;
 
@@ -40,6 +46,8 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
   const batchSize = options.batchSize ?? 100;
   const blockMs = options.blockMs ?? 1000;
   const reclaimIdleMs = options.reclaimIdleMs ?? 30_000;
+  const claimTtlSeconds = options.claimTtlSeconds ?? 3600;
+  const failures = new Map<string, number>();
   const consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   let stopped = false;
 
@@ -52,21 +60,64 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
     }
   }
 
-  async function move(entries: StreamEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const jobs = [];
+  /** Moves what it can; returns how many entries stay pending for another try. */
+  async function move(entries: StreamEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const moves: Array<{ entryId: string; data: DebugJobData }> = [];
     for (const [entryId, fields] of entries) {
-      const data = parseEntry(fields);
-      if (data) jobs.push({ name: DEBUG_JOB_NAME, data, opts: { jobId: data.request.id } });
-      else logger.error({ entryId }, 'malformed inbox entry dropped');
+      const data = fields ? parseEntry(fields) : undefined;
+      if (data) moves.push({ entryId, data });
+      else if (fields) logger.error({ entryId }, 'malformed inbox entry dropped');
     }
-    if (jobs.length > 0) await options.queue.addBulk(jobs);
-    const ids = entries.map(([id]) => id);
-    await connection
+    const done = new Set(entries.map(([id]) => id));
+    const toJob = ({ data }: { data: DebugJobData }) => ({
+      name: DEBUG_JOB_NAME,
+      data,
+      opts: { jobId: data.request.id },
+    });
+    if (moves.length > 0) {
+      try {
+        await options.queue.addBulk(moves.map(toJob));
+      } catch (error) {
+        // One by one: a request BullMQ refuses must not hold up the others.
+        if (connection.status !== 'ready') throw error;
+        for (const move of moves) await moveAlone(move, toJob(move), done);
+      }
+    }
+    const claims = moves.filter((m) => done.has(m.entryId)).map((m) => keys.claim(m.data.request.id));
+    if (done.size === 0) return entries.length;
+    let tx = connection
       .multi()
-      .xack(keys.inbox, keys.group, ...ids)
-      .xdel(keys.inbox, ...ids)
-      .exec();
+      .xack(keys.inbox, keys.group, ...done)
+      .xdel(keys.inbox, ...done);
+    // Claimed for good while waiting in the inbox; from now on for the dedupe window only.
+    for (const claim of claims) tx = tx.expire(claim, claimTtlSeconds);
+    await tx.exec();
+    return entries.length - done.size;
+  }
+
+  async function moveAlone(
+    move: { entryId: string; data: DebugJobData },
+    job: { name: string; data: DebugJobData; opts: { jobId: string } },
+    done: Set<string>,
+  ): Promise<void> {
+    try {
+      await options.queue.add(job.name, job.data, job.opts);
+      failures.delete(move.entryId);
+    } catch (error) {
+      const count = (failures.get(move.entryId) ?? 0) + 1;
+      failures.set(move.entryId, count);
+      if (count < MAX_MOVE_FAILURES) {
+        done.delete(move.entryId); // stays pending: read again next round
+        return;
+      }
+      failures.delete(move.entryId);
+      logger.error(
+        { err: error, requestId: move.data.request.id, dead: keys.dead },
+        'request could not be queued; parked in the dead-letter stream',
+      );
+      await connection.xadd(keys.dead, '*', 'data', JSON.stringify(move.data), 'error', String(error));
+    }
   }
 
   /** Own pending entries ('0', after a failed move) or new ones ('>', waiting up to blockMs). */
@@ -98,7 +149,7 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
         'COUNT',
         batchSize,
       )) as [string, StreamEntry[]];
-      await move(entries.filter((entry) => entry?.[1]));
+      await move(entries.filter(Boolean));
       if (next === '0-0') break;
       cursor = next;
     }
@@ -132,7 +183,11 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
         }
         const entries = await read(from);
         from = '>';
-        await move(entries);
+        if ((await move(entries)) > 0) {
+          // Some were refused one by one: they are read again (own pending list) in a second.
+          from = '0';
+          await sleep(1000);
+        }
       } catch (error) {
         if (stopped) break;
         logger.warn({ err: { message: (error as Error).message } }, 'inbox pump: retrying in 1 s');
@@ -147,8 +202,11 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
   return {
     async stop() {
       stopped = true;
+      // Let the current read end by itself (≤ blockMs): what Redis already handed to this pump is moved
+      // now instead of waiting out another pump's reclaim. A Redis that does not answer is not waited for.
+      await Promise.race([loop, sleep(blockMs + 500)]);
       connection.disconnect();
-      await loop;
+      await Promise.race([loop, sleep(5000)]);
     },
   };
 }

@@ -164,9 +164,11 @@ export function createSlackFetch(options: CreateSlackFetchOptions = {}): SlackFe
       const signal = init.signal ?? (timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined);
       return globalThis.fetch(input, { ...init, ...(signal ? { signal } : {}) } as RequestInit);
     }
+    // Idle sockets are closed after 4 s (as undici does), before a server or load balancer drops them
+    // under us; the most recently used socket is reused first.
     agents ??= {
-      http: new http.Agent({ keepAlive: true }),
-      https: new https.Agent({ keepAlive: true }),
+      http: new http.Agent({ keepAlive: true, timeout: 4000, scheduling: 'lifo' }),
+      https: new https.Agent({ keepAlive: true, timeout: 4000, scheduling: 'lifo' }),
     };
     const secure = url.protocol === 'https:';
     const body = payload.body === null ? undefined : payload.body;
@@ -185,6 +187,8 @@ export function createSlackFetch(options: CreateSlackFetchOptions = {}): SlackFe
           method: (init.method ?? 'GET').toUpperCase(),
           headers,
           agent: secure ? agents!.https : agents!.http,
+          // Also covers DNS and connect (setTimeout below starts only once connected).
+          ...(timeoutMs > 0 ? { timeout: timeoutMs } : {}),
         },
         (response) => {
           const status = response.statusCode ?? 0;
@@ -212,7 +216,7 @@ export function createSlackFetch(options: CreateSlackFetchOptions = {}): SlackFe
       signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', fail);
       if (timeoutMs > 0)
-        request.setTimeout(timeoutMs, () =>
+        request.on('timeout', () =>
           request.destroy(new SocketTimeoutError(`no answer within ${timeoutMs} ms`)),
         );
       request.end(body);

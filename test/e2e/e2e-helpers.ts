@@ -8,10 +8,9 @@ import { Redis } from 'ioredis';
 import type { AppConfig } from '../../src/config/load-config.js';
 import type { RunningApp } from '../../src/main/start-app.js';
 import { startApp } from '../../src/main/start-app.js';
-import { inboxKeys } from '../../src/queue/job-contract.js';
 import type { FakeMessage } from '../fakes/slack-api/index.js';
 import { aSilentLogger } from '../helpers/builders.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { inboxPayloads, REDIS_URL } from '../helpers/redis.js';
 import {
   appMentionBody,
   cancelClickBody,
@@ -85,9 +84,10 @@ export async function withQueue<T>(system: System, use: (queue: Queue) => Promis
   }
 }
 
+/** Distinct requests handed to the workers: BullMQ jobs plus requests still in the inbox stream. */
 export function jobCount(system: System): Promise<number> {
   return withQueue(system, async (queue) => {
-    const counts = await queue.getJobCounts(
+    const jobs = await queue.getJobs([
       'waiting',
       'active',
       'completed',
@@ -95,13 +95,12 @@ export function jobCount(system: System): Promise<number> {
       'delayed',
       'prioritized',
       'waiting-children',
-    );
-    const redis = new Redis(REDIS_URL);
-    const inbox = await redis
-      .xlen(inboxKeys(system.prefix, system.config.queue.name).inbox)
-      .finally(() => redis.disconnect());
-    // Requests accepted but not yet moved into BullMQ by a worker's inbox pump count too.
-    return Object.values(counts).reduce((a, b) => a + b, inbox);
+    ]);
+    const inbox = (await inboxPayloads(system.prefix, system.config.queue.name)) as Array<{
+      request: { id: string };
+    }>;
+    // A request being moved is briefly in both: count it once.
+    return new Set([...jobs.map((j) => j.id), ...inbox.map((data) => data.request.id)]).size;
   });
 }
 

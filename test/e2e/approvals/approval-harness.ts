@@ -246,7 +246,8 @@ export async function jobIds(system: System): Promise<string[]> {
     const inbox = (await inboxPayloads(system.prefix, system.config.queue.name)) as Array<{
       request: { id: string };
     }>;
-    return [...jobs.map((j) => j.id ?? ''), ...inbox.map((data) => data.request.id)];
+    // A request being moved is briefly in both: each id once.
+    return [...new Set([...jobs.map((j) => j.id ?? ''), ...inbox.map((data) => data.request.id)])];
   } finally {
     await queue.close();
   }

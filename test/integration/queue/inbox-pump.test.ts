@@ -42,7 +42,9 @@ describe('inbox pump: accepted requests move from the inbox stream into BullMQ (
     await deletePrefix(prefix);
   });
 
-  function pump(options: { reclaimIdleMs?: number; logger?: Logger } = {}): InboxPump {
+  function pump(
+    options: { reclaimIdleMs?: number; logger?: Logger; queue?: Queue<DebugJobData> } = {},
+  ): InboxPump {
     const connection = createWorkerConnection(REDIS_URL);
     const started = startInboxPump({
       connection,
@@ -119,6 +121,43 @@ describe('inbox pump: accepted requests move from the inbox stream into BullMQ (
     await front.enqueue(aDebugRequest({ id: 'rafter' }));
     await waitForJobs(['rafter']);
   });
+
+  it('keeps the claim while a request waits in the inbox and starts the dedupe window when it moves it', async () => {
+    const claim = inboxKeys(prefix, QUEUE).claim('rttl');
+    await front.enqueue(aDebugRequest({ id: 'rttl' }));
+    expect(await producer.ttl(claim)).toBe(-1);
+    pump();
+    await waitForJobs(['rttl']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await producer.ttl(claim)).toBeGreaterThan(3500);
+  });
+
+  it('parks a request BullMQ keeps refusing in the dead-letter stream; the others move on', async () => {
+    const refusing = Object.create(jobs) as Queue<DebugJobData>;
+    const poisoned = (id: string | undefined) => id === 'rpoison';
+    refusing.addBulk = async (list) => {
+      if (list.some((job) => poisoned(job.opts?.jobId))) throw new Error('refused');
+      return jobs.addBulk(list);
+    };
+    refusing.add = async (name, data, opts) => {
+      if (poisoned(opts?.jobId)) throw new Error('refused');
+      return jobs.add(name, data, opts);
+    };
+    const errors: string[] = [];
+    const logger = { ...aSilentLogger(), error: (_meta: object, msg: string) => void errors.push(msg) };
+    await front.enqueue(aDebugRequest({ id: 'rpoison' }));
+    await front.enqueue(aDebugRequest({ id: 'rfine' }));
+    pump({ queue: refusing, logger: logger as Logger });
+    await waitForJobs(['rfine']);
+    const keys = inboxKeys(prefix, QUEUE);
+    for (let i = 0; i < 100 && (await producer.xlen(keys.dead)) === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const [[, fields]] = (await producer.xrange(keys.dead, '-', '+')) as [[string, string[]]];
+    expect(JSON.parse(fields[fields.indexOf('data') + 1]!).request.id).toBe('rpoison');
+    expect(errors).toEqual(['request could not be queued; parked in the dead-letter stream']);
+    expect(await producer.xlen(keys.inbox)).toBe(0);
+    expect(await jobs.getJob('rpoison')).toBeUndefined();
+  }, 15_000);
 
   it('stops promptly while waiting for new entries', async () => {
     const started = pump();
