@@ -1,7 +1,8 @@
 /**
  * A Slack front end for the ack benchmark, in its own process so the load generator never shares its
- * event loop: `ours` = the real bot (role bot: parse, policy, Redis claim + BullMQ add, then ack);
- * `bare` = a Bolt app on the same receiver that only acks. Prints `{"port":N}` when listening.
+ * event loop: `ours` = the real bot (role bot: parse, policy, one Redis script, then ack); `bare` = a
+ * Bolt app that only acks; `control` = our Slack front end (receiver, guard, every listener) with a
+ * handler that only answers, which measures the comparison's noise floor. Prints `{"port":N}`.
  */
 import bolt from '@slack/bolt';
 import { loadConfig } from '../src/config/load-config.js';
@@ -10,7 +11,24 @@ import { startApp } from '../src/main/start-app.js';
 
 const [kind, prefix, secret] = process.argv.slice(2) as [string, string, string];
 
-if (kind === 'bare') {
+if (kind === 'control') {
+  const { createSlackApp } = await import('../src/slack/create-slack-app.js');
+  const reply = { text: 'Queued as r0000' };
+  const slack = createSlackApp({
+    signingSecret: secret,
+    botToken: 'xoxb-bench',
+    botId: 'B0',
+    botUserId: 'U0',
+    port: 0,
+    handlers: {
+      onDebugCommand: async () => reply,
+      onMention: async () => undefined,
+      onCancel: async () => reply,
+    },
+  });
+  await slack.start();
+  console.log(JSON.stringify({ port: slack.port }));
+} else if (kind === 'bare') {
   const app = new bolt.App({
     signingSecret: secret,
     token: 'xoxb-bench',
