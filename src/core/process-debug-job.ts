@@ -1,7 +1,9 @@
 import type { OutputGate } from './create-output-gate.js';
+import { deferAuditWrites } from './defer-audit-writes.js';
 import { deriveContainerName, digestRequest } from './derive-ids.js';
 import { toDebugError } from './errors.js';
-import type { DebugOutcome, DebugRequest, RequestStatus, Transcript } from './model.js';
+import { cancelledNotice, finishDebugJob, transcriptInput } from './finish-debug-job.js';
+import type { DebugOutcome, DebugRequest, RequestStatus } from './model.js';
 import type { AuditLog, ChatNotifier, DebugPlan, Logger, PodDebugger, TranscriptBuilder } from './ports.js';
 
 /** Progress a job remembers across attempts (stored with the job, so any worker can resume it). */
@@ -57,20 +59,7 @@ export type JobResult = { status: 'succeeded' | 'failed' | 'cancelled'; containe
  * A retryable failure is rethrown while attempts remain; every other failure is reported and ends the job.
  */
 export async function processDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResult> {
-  // Audit writes leave the critical path: each is issued in order (one connection keeps that order)
-  // and the job ends only when all of them are done, so "job finished" still means "audit written".
-  const writes: Array<Promise<void>> = [];
-  const audit: AuditLog = {
-    record(record) {
-      writes.push(deps.audit.record(record));
-      return Promise.resolve();
-    },
-  };
-  try {
-    return await runDebugJob(ctx, { ...deps, audit });
-  } finally {
-    await Promise.allSettled(writes);
-  }
+  return deferAuditWrites(deps.audit, (audit) => runDebugJob(ctx, { ...deps, audit }));
 }
 
 async function runDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResult> {
@@ -100,11 +89,11 @@ async function runDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResul
     // An earlier attempt may have created the container and started the command: say so.
     const reason = `Cancelled by ${cancelledBy} while a retry was pending. An earlier attempt may already have added ${containerName} to the pod and started the command there; it cannot be stopped or removed through the API.`;
     await deps.audit.record({ ...auditBase, event: 'cancelled', reason: 'during retry' });
-    await finish(
+    await finishDebugJob(
       ctx,
-      deps,
+      deps.notifier,
       rootId,
-      await deps.buildTranscript(transcriptInput(deps, request, undefined, reason)),
+      await deps.buildTranscript(transcriptInput(deps.cluster, request, undefined, reason)),
       'cancelled',
     );
     return { status: 'cancelled', containerName };
@@ -159,22 +148,22 @@ async function runDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResul
       // Cancelled while the container was being placed: it may or may not have been added.
       const reason = `Cancelled before the command ran. The debug container ${containerName} may already have been added to the pod; ephemeral containers cannot be removed.`;
       await deps.audit.record({ ...auditBase, event: 'cancelled', reason: 'while placing the container' });
-      await finish(
+      await finishDebugJob(
         ctx,
-        deps,
+        deps.notifier,
         rootId,
-        await deps.buildTranscript(transcriptInput(deps, request, undefined, reason)),
+        await deps.buildTranscript(transcriptInput(deps.cluster, request, undefined, reason)),
         'cancelled',
       );
       return { status: 'cancelled', containerName };
     }
     log.warn({ err: error, code: error.code }, 'debug request failed');
     await deps.audit.record({ ...auditBase, event: 'failed', reason: error.code });
-    await finish(
+    await finishDebugJob(
       ctx,
-      deps,
+      deps.notifier,
       rootId,
-      await deps.buildTranscript(transcriptInput(deps, request, undefined, error.userMessage)),
+      await deps.buildTranscript(transcriptInput(deps.cluster, request, undefined, error.userMessage)),
     );
     return { status: 'failed', containerName };
   }
@@ -187,8 +176,8 @@ async function runDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResul
       : outcome.containerName,
   });
   const publish = async () => {
-    const built = await deps.buildTranscript(transcriptInput(deps, request, outcome));
-    await finish(ctx, deps, rootId, built);
+    const built = await deps.buildTranscript(transcriptInput(deps.cluster, request, outcome));
+    await finishDebugJob(ctx, deps.notifier, rootId, built);
     return built;
   };
   const large = outcome.commands.reduce((sum, c) => sum + c.outputBytes, 0) > LARGE_OUTPUT_BYTES;
@@ -199,36 +188,4 @@ async function runDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResul
     reason: transcript.outcome,
   });
   return { status: transcript.outcome, containerName };
-}
-
-function cancelledNotice(userId: string): RequestStatus {
-  return { phase: 'cancelled', detail: `cancelled by ${userId} before it started; nothing ran` };
-}
-
-function transcriptInput(deps: ProcessDeps, request: DebugRequest, outcome?: DebugOutcome, failure?: string) {
-  return {
-    request,
-    ...(outcome ? { outcome } : {}),
-    ...(failure ? { failure } : {}),
-    ...(deps.cluster ? { cluster: deps.cluster } : {}),
-    ...(request.approvedBy ? { approvers: request.approvedBy } : {}),
-  };
-}
-
-async function finish(
-  ctx: JobContext,
-  deps: ProcessDeps,
-  rootId: string,
-  transcript: Transcript,
-  finalPhase?: RequestStatus['phase'],
-): Promise<void> {
-  const phase = finalPhase ?? (transcript.outcome === 'succeeded' ? 'done' : transcript.outcome);
-  if (!ctx.state.transcriptPosted) {
-    await deps.notifier.postTranscript(ctx.request, rootId, transcript);
-    await ctx.saveState({ transcriptPosted: true, finalPhase: phase });
-  }
-  await deps.notifier.updateRoot(ctx.request, rootId, {
-    phase,
-    ...(transcript.reason ? { detail: transcript.reason } : {}),
-  });
 }

@@ -62,3 +62,15 @@ export function debugJobOptions(settings: { attempts: number; backoffMs: number 
     removeOnFail: { age: 30 * 24 * 3600 },
   };
 }
+
+/** The job payload of an inbox stream entry (fields `id`, `data`), or undefined when it is not one. */
+export function parseInboxEntry(fields: string[]): DebugJobData | undefined {
+  const index = fields.indexOf('data');
+  if (index < 0 || index % 2 !== 0) return undefined;
+  try {
+    const parsed = debugJobSchema.safeParse(JSON.parse(fields[index + 1]!));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

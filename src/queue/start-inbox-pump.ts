@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/ports.js';
-import { DEBUG_JOB_NAME, type DebugJobData, debugJobSchema } from './job-contract.js';
+import { DEBUG_JOB_NAME, type DebugJobData, parseInboxEntry } from './job-contract.js';
+import { pruneInboxConsumers } from './prune-inbox-consumers.js';
 
 export interface InboxPumpOptions {
   /** A connection of its own: the pump blocks on XREADGROUP. Closed by `stop()`. */
@@ -32,8 +33,6 @@ type StreamEntry = [id: string, fields: string[] | null];
 
 /** A request BullMQ refused this often on its own is parked in the dead-letter stream, not retried forever. */
 const MAX_MOVE_FAILURES = 5;
-
-const DEAD_CONSUMER_IDLE_MS = 24 * 3600 * 1000;
 
 /**
  * Moves requests from the inbox stream into BullMQ. Every worker process runs one; the consumer group
@@ -65,7 +64,7 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
     if (entries.length === 0) return 0;
     const moves: Array<{ entryId: string; data: DebugJobData }> = [];
     for (const [entryId, fields] of entries) {
-      const data = fields ? parseEntry(fields) : undefined;
+      const data = fields ? parseInboxEntry(fields) : undefined;
       if (data) moves.push({ entryId, data });
       else if (fields) logger.error({ entryId }, 'malformed inbox entry dropped');
     }
@@ -153,18 +152,7 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
       if (next === '0-0') break;
       cursor = next;
     }
-    await forgetDeadConsumers();
-  }
-
-  /** Every worker start adds a consumer name; those idle for a day with nothing pending are removed. */
-  async function forgetDeadConsumers(): Promise<void> {
-    const consumers = (await connection.xinfo('CONSUMERS', keys.inbox, keys.group)) as unknown[][];
-    for (const fields of consumers) {
-      const info: Record<string, unknown> = {};
-      for (let i = 0; i + 1 < fields.length; i += 2) info[String(fields[i])] = fields[i + 1];
-      if (info.name !== consumer && info.pending === 0 && Number(info.idle) > DEAD_CONSUMER_IDLE_MS)
-        await connection.xgroup('DELCONSUMER', keys.inbox, keys.group, String(info.name));
-    }
+    await pruneInboxConsumers(connection, keys, consumer);
   }
 
   const loop = (async () => {
@@ -209,15 +197,4 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
       await Promise.race([loop, sleep(5000)]);
     },
   };
-}
-
-function parseEntry(fields: string[]): DebugJobData | undefined {
-  const index = fields.indexOf('data');
-  if (index < 0 || index % 2 !== 0) return undefined;
-  try {
-    const parsed = debugJobSchema.safeParse(JSON.parse(fields[index + 1]!));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }

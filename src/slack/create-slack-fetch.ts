@@ -18,14 +18,9 @@
  * bytes (the FormData of file uploads, Blobs, streams), redirect modes other than `error`, and urls that are not
  * plain http(s).
  */
-import http, { type IncomingHttpHeaders } from 'node:http';
+import http from 'node:http';
 import https from 'node:https';
-import type { FetchFunction } from '@slack/web-api';
-
-/** WebClient's Response shape (`FetchResponse`; the package does not export it by name). */
-type FetchResponse = Awaited<ReturnType<FetchFunction>>;
-type FetchHeaders = FetchResponse['headers'];
-type RawHeaders = IncomingHttpHeaders;
+import { BufferedResponse, type FetchResponse } from './buffer-fetch-response.js';
 
 export interface CreateSlackFetchOptions {
   /** A request whose socket stays silent this long fails (retryable); default 30 s, 0 = none. */
@@ -45,77 +40,6 @@ export interface SlackFetchInit {
 export type SlackFetch = (url: string | URL, init?: SlackFetchInit) => Promise<FetchResponse>;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
-function joined(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** Node already lower-cases header names, joins repeated ones and keeps `set-cookie` as an array. */
-class ResponseHeaders implements FetchHeaders {
-  readonly #raw: RawHeaders;
-
-  constructor(raw: RawHeaders) {
-    this.#raw = raw;
-  }
-
-  get(name: string): string | null {
-    const key = name.toLowerCase();
-    return Object.hasOwn(this.#raw, key) ? joined(this.#raw[key]) : null;
-  }
-
-  *entries(): IterableIterator<[string, string]> {
-    for (const [name, value] of Object.entries(this.#raw)) {
-      const text = joined(value);
-      if (text !== null) yield [name, text];
-    }
-  }
-}
-
-/** A Response with its body already in memory; like fetch's, the body can be read once. */
-class BufferedResponse implements FetchResponse {
-  readonly ok: boolean;
-  readonly headers: ResponseHeaders;
-  #bytes: Uint8Array | null;
-
-  constructor(
-    readonly status: number,
-    readonly statusText: string,
-    readonly url: string,
-    headers: RawHeaders,
-    bytes: Uint8Array,
-  ) {
-    this.ok = status >= 200 && status <= 299;
-    this.headers = new ResponseHeaders(headers);
-    this.#bytes = bytes;
-  }
-
-  get bodyUsed(): boolean {
-    return this.#bytes === null;
-  }
-
-  #take(): Uint8Array {
-    const bytes = this.#bytes;
-    if (bytes === null) throw new TypeError('Body is unusable: Body has already been read');
-    this.#bytes = null;
-    return bytes;
-  }
-
-  async text(): Promise<string> {
-    const bytes = this.#take();
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = this.#take();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-}
 
 /** The body and the content-type fetch would add for it, or `undefined` when fetch must send it. */
 function sendable(
