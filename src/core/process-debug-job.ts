@@ -77,25 +77,21 @@ async function runDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResul
   };
 
   const cancelledBy = await deps.cancelledBy?.(request.id);
-  let rootId = ctx.state.rootId;
-  if (!rootId) {
-    rootId = await deps.notifier.postRoot(
-      request,
-      cancelledBy ? cancelledNotice(cancelledBy) : { phase: 'creating' },
-    );
-    await ctx.saveState({ rootId });
-  }
-  if (cancelledBy && ctx.attempt > 1) {
-    // An earlier attempt may have created the container and started the command: say so.
-    const reason = `Cancelled by ${cancelledBy} while a retry was pending. An earlier attempt may already have added ${containerName} to the pod and started the command there; it cannot be stopped or removed through the API.`;
-    await deps.audit.record({ ...auditBase, event: 'cancelled', reason: 'during retry' });
-    await finishDebugJob(
+  const rootId = ctx.state.rootId || (await postRootOnce(ctx, deps.notifier, cancelledBy));
+  /** Posts the transcript of a request that ended before (or without) an outcome, and its final status. */
+  const endWithoutOutcome = async (reason: string, phase?: RequestStatus['phase']) =>
+    finishDebugJob(
       ctx,
       deps.notifier,
       rootId,
       await deps.buildTranscript(transcriptInput(deps.cluster, request, undefined, reason)),
-      'cancelled',
+      phase,
     );
+  if (cancelledBy && ctx.attempt > 1) {
+    // An earlier attempt may have created the container and started the command: say so.
+    const reason = `Cancelled by ${cancelledBy} while a retry was pending. An earlier attempt may already have added ${containerName} to the pod and started the command there; it cannot be stopped or removed through the API.`;
+    await deps.audit.record({ ...auditBase, event: 'cancelled', reason: 'during retry' });
+    await endWithoutOutcome(reason, 'cancelled');
     return { status: 'cancelled', containerName };
   }
   if (cancelledBy) {
@@ -148,23 +144,12 @@ async function runDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResul
       // Cancelled while the container was being placed: it may or may not have been added.
       const reason = `Cancelled before the command ran. The debug container ${containerName} may already have been added to the pod; ephemeral containers cannot be removed.`;
       await deps.audit.record({ ...auditBase, event: 'cancelled', reason: 'while placing the container' });
-      await finishDebugJob(
-        ctx,
-        deps.notifier,
-        rootId,
-        await deps.buildTranscript(transcriptInput(deps.cluster, request, undefined, reason)),
-        'cancelled',
-      );
+      await endWithoutOutcome(reason, 'cancelled');
       return { status: 'cancelled', containerName };
     }
     log.warn({ err: error, code: error.code }, 'debug request failed');
     await deps.audit.record({ ...auditBase, event: 'failed', reason: error.code });
-    await finishDebugJob(
-      ctx,
-      deps.notifier,
-      rootId,
-      await deps.buildTranscript(transcriptInput(deps.cluster, request, undefined, error.userMessage)),
-    );
+    await endWithoutOutcome(error.userMessage);
     return { status: 'failed', containerName };
   }
 
@@ -188,4 +173,14 @@ async function runDebugJob(ctx: JobContext, deps: ProcessDeps): Promise<JobResul
     reason: transcript.outcome,
   });
   return { status: transcript.outcome, containerName };
+}
+
+/** Posts the root message and records its id in the job before anything else, so a retry reuses it. */
+async function postRootOnce(ctx: JobContext, notifier: ChatNotifier, cancelledBy: string | undefined) {
+  const rootId = await notifier.postRoot(
+    ctx.request,
+    cancelledBy ? cancelledNotice(cancelledBy) : { phase: 'creating' },
+  );
+  await ctx.saveState({ rootId });
+  return rootId;
 }

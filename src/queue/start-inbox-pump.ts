@@ -192,9 +192,9 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
       stopped = true;
       // Let the current read end by itself (≤ blockMs): what Redis already handed to this pump is moved
       // now instead of waiting out another pump's reclaim. A Redis that does not answer is not waited for.
-      await Promise.race([loop, sleep(blockMs + 500)]);
+      await Promise.race([loop, sleep(blockMs + 500, undefined, { ref: false })]);
       connection.disconnect();
-      await Promise.race([loop, sleep(5000)]);
+      await Promise.race([loop, sleep(5000, undefined, { ref: false })]);
     },
   };
 }
