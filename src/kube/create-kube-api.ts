@@ -7,17 +7,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   ApiException,
   CoreV1Api,
-  createConfiguration,
   type KubeConfig,
   PatchStrategy,
-  ServerConfiguration,
   type V1Namespace,
   type V1Pod,
 } from '@kubernetes/client-node';
 import { attemptWithTimeout, cancelledError, requestOptions } from './apply-request-timeout.js';
 import type { EphemeralContainerSpec } from './build-ephemeral-container.js';
 import { openStream } from './open-stream.js';
-import { nodeHttpLibrary } from './send-with-node-http.js';
+import { makeApiOverNodeHttp } from './send-with-node-http.js';
 import { type ApiErrorContext, retryAfterSeconds, translateApiError } from './translate-api-error.js';
 
 /** The calls the debugger needs; everything throws DebugError. */
@@ -60,7 +58,7 @@ export interface KubeApiOptions {
 }
 
 export function createKubeApi(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
-  const core = makeCoreApi(kc);
+  const core = makeApiOverNodeHttp(kc, CoreV1Api);
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const maxRetries = options.maxRetries ?? 3;
   const maxDelayMs = options.maxRetryDelayMs ?? 10_000;
@@ -138,17 +136,4 @@ export function createKubeApi(kc: KubeConfig, options: KubeApiOptions = {}): Kub
         ),
       ),
   };
-}
-
-/** `kc.makeApiClient(CoreV1Api)` with node:http as the transport (send-with-node-http.ts). */
-export function makeCoreApi(kc: KubeConfig): CoreV1Api {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('kubeconfig has no current cluster');
-  return new CoreV1Api(
-    createConfiguration({
-      baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: kc },
-      httpApi: nodeHttpLibrary(),
-    }),
-  );
 }

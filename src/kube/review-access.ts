@@ -5,6 +5,7 @@
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { AccessReviewer } from '../core/approval-ports.js';
 import { attemptWithTimeout, requestOptions } from './apply-request-timeout.js';
+import { makeApiOverNodeHttp } from './send-with-node-http.js';
 import { translateApiError } from './translate-api-error.js';
 
 /** The core `AccessReviewer` port, plus an optional cancel signal. `pod` '' asks about the whole namespace. */
@@ -22,7 +23,7 @@ export function createAccessReviewer(
   kc: KubeConfig,
   options: { requestTimeoutMs?: number } = {},
 ): KubeAccessReviewer {
-  const authz = kc.makeApiClient(AuthorizationV1Api);
+  const authz = makeApiOverNodeHttp(kc, AuthorizationV1Api);
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   return {
     async canDebug(user, groups, namespace, pod, signal) {

@@ -2,15 +2,20 @@
  * client-node's HTTP layer for the REST calls (read pod, read namespace, patch ephemeral containers):
  * `node:http(s)` with the Agent the kubeconfig prepared (TLS material, our keep-alive pool), instead of
  * client-node's default node-fetch wrapper. Same requests and answers at about half the CPU per call;
- * the worker's throughput is CPU-bound. Plugged in through client-node's documented `httpApi` option.
+ * the worker's throughput is CPU-bound. Plugged in through client-node's documented `httpApi` option
+ * (`makeApiOverNodeHttp`, used for every API client the bot makes).
  */
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import {
+  type Configuration,
+  createConfiguration,
   type HttpLibrary,
+  type KubeConfig,
   type RequestContext,
   ResponseContext,
   SelfDecodingBody,
+  ServerConfiguration,
   wrapHttpLibrary,
 } from '@kubernetes/client-node';
 
@@ -81,4 +86,17 @@ function send(context: RequestContext): Promise<ResponseContext> {
 /** The `httpApi` for client-node's `createConfiguration`. */
 export function nodeHttpLibrary(): HttpLibrary {
   return wrapHttpLibrary({ send });
+}
+
+/** `kc.makeApiClient(ApiClass)` with node:http as the transport: same server, same kubeconfig auth. */
+export function makeApiOverNodeHttp<T>(kc: KubeConfig, apiClass: new (config: Configuration) => T): T {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('kubeconfig has no current cluster');
+  return new apiClass(
+    createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: kc },
+      httpApi: nodeHttpLibrary(),
+    }),
+  );
 }

@@ -52,13 +52,7 @@ describe('a production request waits for an approval card (TEST-MATRIX 18)', () 
     const card = cardOf(system, id);
     expect(textOf(card.message)).not.toContain('hunter2-very-secret');
     expect(textOf(card.message)).toContain('[REDACTED');
-    await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'approve', userId: APPROVER1 });
     await waitForThread(system, (all) => /Done/.test(all));
     expect(system.kube.ephemeralContainers(PROD_NS, POD)[0]).toMatchObject({ command: ['echo', secret] });
     expect(system.slack.everythingSent()).not.toContain('hunter2-very-secret');
@@ -99,13 +93,7 @@ describe('a production request waits for an approval card (TEST-MATRIX 18)', () 
     expect(system.kube.ephemeralContainers(PROD_NS, POD)).toHaveLength(0);
     expect(await approvalState(system, id)).toBe('pending');
 
-    const res = await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    const res = await click(system, system, { ...card.target, decision: 'approve', userId: APPROVER1 });
     expect(res.status).toBe(200);
     expect(await nthAnswerTo(system, APPROVER1)).toMatch(/Approved\. The debug job is queued\./);
 
@@ -147,13 +135,7 @@ describe('nobody approves their own request (TEST-MATRIX 19)', () => {
     const id = requestIdOf(await requestDebug(system, COMMAND));
     const card = cardOf(system, id);
 
-    await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: REQUESTER,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'approve', userId: REQUESTER });
     expect(await nthAnswerTo(system, REQUESTER)).toMatch(/can't approve your own request/);
 
     const refused = await auditEvent(system, id, 'approval_refused_self');
@@ -166,13 +148,7 @@ describe('nobody approves their own request (TEST-MATRIX 19)', () => {
     expect(patchCount(system)).toBe(0);
 
     // A real approver can still approve afterwards.
-    await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER2,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'approve', userId: APPROVER2 });
     expect(await nthAnswerTo(system, APPROVER2)).toMatch(/Approved/);
     expect(await approvalState(system, id)).toBe('approved');
   });
@@ -188,7 +164,7 @@ describe('only configured approvers, matched on user and team id, may decide (TE
     system = await startApprovalSystem({ role: 'bot' });
     const id = requestIdOf(await requestDebug(system, COMMAND));
     const card = cardOf(system, id);
-    const base = { approvalId: id, messageTs: card.ts, blockId: card.blockId };
+    const base = card.target;
 
     // 1. A workspace member who is not an approver, whose payload shows the approver's user name.
     await click(system, system, { ...base, decision: 'approve', userId: STRANGER, userName: 'bob' });

@@ -222,13 +222,7 @@ describe('permission revoked between approval and run (TEST-MATRIX 26)', () => {
 
     // The requester's RBAC is revoked while the card waits.
     allowed = false;
-    await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'approve', userId: APPROVER1 });
     expect(await nthAnswerTo(system, APPROVER1)).toMatch(/Approved/);
 
     const thread = await waitForThread(system, (all) => /Permission no longer granted/.test(all));

@@ -107,13 +107,7 @@ describe('the same production command twice maps to one request (TEST-MATRIX 5)'
 
     // Approving the one card runs it once.
     const card = cardOf(system, id);
-    await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'approve', userId: APPROVER1 });
     await nthAnswerTo(system, APPROVER1);
     await eventually(() => patchCount(system) === 1);
     await settle(200);
@@ -204,13 +198,7 @@ describe('the same production command twice maps to one request (TEST-MATRIX 5)'
     system = await startApprovalSystem({ role: 'bot' });
     const id = requestIdOf(await requestDebug(system, COMMAND));
     const card = cardOf(system, id);
-    await click(system, system, {
-      decision: 'deny',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'deny', userId: APPROVER1 });
     expect(await nthAnswerTo(system, APPROVER1)).toMatch(/Denied/);
 
     const again = await requestDebug(system, COMMAND);

@@ -53,13 +53,7 @@ describe('a click after the approval expired (TEST-MATRIX 23)', () => {
 
     // 15 minutes and a second after it was requested: past the expiry.
     clock.current = new Date(clock.current.getTime() + MINUTE + 1000);
-    await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'approve', userId: APPROVER1 });
     const answer = await nthAnswerTo(system, APPROVER1);
     expect(answer).toMatch(/expired/);
     expect(answer).toMatch(/Run \/debug again/);
@@ -80,13 +74,7 @@ describe('a click after the approval expired (TEST-MATRIX 23)', () => {
     expect(actionsBlockOf(card.current()?.blocks)).toBeUndefined();
 
     // A later click (another approver, a deny this time) is refused as expired too; still nothing runs.
-    await click(system, system, {
-      decision: 'deny',
-      approvalId: id,
-      userId: APPROVER2,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'deny', userId: APPROVER2 });
     expect(await nthAnswerTo(system, APPROVER2)).toMatch(/expired/);
     await auditEvent(system, id, 'approval_refused_expired', { actorUserId: APPROVER2 });
 
@@ -133,13 +121,7 @@ describe('an approval binds to the exact digest the card showed (TEST-MATRIX 24)
     const changed = { ...(await storedRequest(id)), commands: [['sh', '-c', 'echo pwned']] };
     await overwrite(id, { request: JSON.stringify(changed) });
 
-    await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'approve', userId: APPROVER1 });
     expect(await nthAnswerTo(system, APPROVER1)).toMatch(/changed after its approval card was shown/);
     await auditEvent(system, id, 'approval_refused_digest', { actorUserId: APPROVER1 });
 
@@ -158,13 +140,7 @@ describe('an approval binds to the exact digest the card showed (TEST-MATRIX 24)
     const changed = { ...(await storedRequest(id)), commands: [['sh', '-c', 'echo pwned']] };
     await overwrite(id, { request: JSON.stringify(changed), digest: digestRequest(changed) });
 
-    await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'approve', userId: APPROVER1 });
     expect(await nthAnswerTo(system, APPROVER1)).toMatch(/changed after its approval card was shown/);
     await auditEvent(system, id, 'approval_refused_digest');
 
@@ -182,10 +158,9 @@ describe('an approval binds to the exact digest the card showed (TEST-MATRIX 24)
     expect(other).not.toBe(card.digest);
 
     await click(system, system, {
+      ...card.target,
       decision: 'approve',
-      approvalId: id,
       userId: APPROVER1,
-      messageTs: card.ts,
       blockId: `debug_approval:${other}`,
     });
     expect(await nthAnswerTo(system, APPROVER1)).toMatch(/changed after its approval card was shown/);
@@ -197,13 +172,7 @@ describe('an approval binds to the exact digest the card showed (TEST-MATRIX 24)
     expect(patchCount(system)).toBe(0);
 
     // With the digest the card really showed, the approval goes through and runs exactly that argv.
-    await click(system, system, {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    });
+    await click(system, system, { ...card.target, decision: 'approve', userId: APPROVER1 });
     expect(await nthAnswerTo(system, APPROVER1, 2)).toMatch(/Approved/);
     await waitForThread(system, (all) => /shown-on-card/.test(all) && /Done/.test(all));
     expect(await jobIds(system)).toEqual([id]);

@@ -173,6 +173,8 @@ export function cardOf(system: System, approvalId: string) {
     blockId: actions.block_id,
     digest: actions.block_id.replace(/^debug_approval:/, ''),
     elements: actions.elements as Array<{ action_id: string; value: string }>,
+    /** What a click on this card carries besides decision and clicker. */
+    target: { approvalId, messageTs: card.ts, blockId: actions.block_id },
     /** The card's text and blocks after every update. */
     current: () => system.slack.finalMessage(CHANNEL, card.ts),
   };

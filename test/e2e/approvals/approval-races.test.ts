@@ -48,13 +48,7 @@ describe('a double-clicked Approve on two replicas (TEST-MATRIX 21)', () => {
     second = await startSecondInstance(system);
     const id = requestIdOf(await requestDebug(system, `${POD} -n ${PROD_NS} -- echo double-click`));
     const card = cardOf(system, id);
-    const approve = {
-      decision: 'approve',
-      approvalId: id,
-      userId: APPROVER1,
-      messageTs: card.ts,
-      blockId: card.blockId,
-    } as const;
+    const approve = { ...card.target, decision: 'approve', userId: APPROVER1 } as const;
 
     const first = click(system, system, approve);
     await sleep(20);
@@ -91,7 +85,7 @@ describe('a double-clicked Approve on two replicas (TEST-MATRIX 21)', () => {
     second = await startSecondInstance(system);
     const id = requestIdOf(await requestDebug(system, `${POD} -n ${PROD_NS} -- echo two-approvers`));
     const card = cardOf(system, id);
-    const base = { decision: 'approve', approvalId: id, messageTs: card.ts, blockId: card.blockId } as const;
+    const base = { ...card.target, decision: 'approve' } as const;
 
     await Promise.all([
       click(system, system, { ...base, userId: APPROVER1 }),
@@ -132,7 +126,7 @@ describe('Approve and Deny racing on two replicas, 100 requests (TEST-MATRIX 22)
       const ack = await requestDebug(system, `${POD} -n ${PROD_NS} -- echo race-${i}`);
       const id = requestIdOf(ack);
       const card = cardOf(system, id);
-      const base = { approvalId: id, messageTs: card.ts, blockId: card.blockId };
+      const base = card.target;
       // Vary which replica gets which click and which is sent first.
       const approveAt = instances[i % 2]!;
       const denyAt = instances[(i + Math.floor(i / 2)) % 2]!;
