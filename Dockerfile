@@ -19,6 +19,7 @@ COPY config ./config
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# Heap flags: src/main/node-flags.ts (why, and the test that keeps this line in step).
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/main/cli.js"]
+# Worker and all roles restart themselves once with their heap flags; the bot role runs on Node's
+# defaults (src/main/node-flags.ts says why; a test keeps this line in step).
+ENTRYPOINT ["node", "dist/main/cli.js"]
 CMD ["--role", "all"]

@@ -1,11 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from '../config/load-config.js';
-import { createLogger } from './create-logger.js';
+import { ensureHeapFlags } from './node-flags.js';
 import { CLI_USAGE, parseCliArgs } from './parse-cli-args.js';
-import { readAuditTrail } from './read-audit-trail.js';
-import { runFromTerminal } from './run-from-terminal.js';
-import { startApp } from './start-app.js';
 
 async function main(): Promise<number> {
   // A .env file beside the process fills in settings the environment does not already have.
@@ -19,8 +15,15 @@ async function main(): Promise<number> {
     console.error(`${command.message}\n\n${CLI_USAGE}`);
     return 2;
   }
-  if (command.kind === 'run') return runFromTerminal(command.words, process.env);
-  if (command.kind === 'audit') return readAuditTrail(command.words, process.env);
+  // Modules load after this point: a worker that replaces itself to get its heap flags loads them once.
+  if (command.kind === 'run')
+    return (await import('./run-from-terminal.js')).runFromTerminal(command.words, process.env);
+  if (command.kind === 'audit')
+    return (await import('./read-audit-trail.js')).readAuditTrail(command.words, process.env);
+  const heap = ensureHeapFlags(command.role);
+  const { ConfigError, loadConfig } = await import('../config/load-config.js');
+  const { createLogger } = await import('./create-logger.js');
+  const { startApp } = await import('./start-app.js');
 
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -33,6 +36,11 @@ async function main(): Promise<number> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  if (heap.kind === 'applied-at-runtime' && heap.missing.length > 0)
+    logger.warn(
+      { missing: heap.missing, applied: heap.flags },
+      'this Node cannot restart itself with the worker heap flags; pass them on the node command line (npm start does) to keep worker memory within its budget',
+    );
   const app = await startApp(config, { logger });
   logger.info({ role: config.role }, 'k8s-debug-bot running');
 
