@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   App,
@@ -11,12 +11,12 @@ import {
 import type { Logger } from '../core/ports.js';
 import { adaptLogger } from './adapt-logger.js';
 import type { SlackRetryConfig } from './create-slack-notifier.js';
-import { guardIncomingRequest } from './guard-incoming-request.js';
 import { registerActionListeners } from './register-action-listeners.js';
 import { registerApprovalListeners } from './register-approval-listeners.js';
 import { registerCommandListeners } from './register-command-listeners.js';
 import { registerEventListeners } from './register-event-listeners.js';
 import type { SlackAppHandlers } from './slack-app-handlers.js';
+import { verifyIncomingRequest } from './verify-incoming-request.js';
 
 /** Everything src/main passes to build the Slack front end. */
 export interface CreateSlackAppOptions {
@@ -71,8 +71,8 @@ function healthRoute(check: CreateSlackAppOptions['healthCheck']): CustomRoute {
 }
 
 /**
- * Builds the Bolt app: HTTP mode (Bolt's HTTPReceiver on `POST /slack/events`, behind a guard for
- * oversized bodies and future timestamps, plus `GET /healthz`) or Socket Mode when `appToken` is given.
+ * Builds the Bolt app: HTTP mode (Bolt's HTTPReceiver on `POST /slack/events` and `GET /healthz`, behind
+ * verifyIncomingRequest: body limit, timestamp window, signature) or Socket Mode when `appToken` is given.
  * Registers the `/debug`, `app_mention` (`@bot debug …` in threads), Cancel-button and approval-card
  * (Approve / Deny / Cancel request) listeners.
  */
@@ -106,6 +106,9 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     ? undefined
     : new HTTPReceiver({
         signingSecret: options.signingSecret,
+        // Off only because verifyIncomingRequest has checked every request Bolt can receive (any method
+        // but GET/HEAD, any path) before handing it over, and refuses the rest itself.
+        signatureVerification: false,
         endpoints,
         customRoutes,
         bodyLimit: bodyLimitBytes,
@@ -137,7 +140,25 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   registerApprovalListeners(app, { handlers: options.handlers, ...logging });
 
   let server: Server | undefined;
-  const guard = { endpoints, bodyLimitBytes, maxFutureSkewSeconds: options.maxFutureSkewSeconds ?? 300 };
+  const verify = {
+    signingSecret: options.signingSecret,
+    bodyLimitBytes,
+    maxFutureSkewSeconds: options.maxFutureSkewSeconds ?? 300,
+  };
+  const refused = (status: number, problem?: string) =>
+    options.logger?.warn({ status, problem }, 'refused an HTTP request that is not a signed Slack request');
+  const dispatch = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      receiver!.requestListener(req, res);
+    } catch (error) {
+      HTTPModuleFunctions.defaultDispatchErrorHandler({
+        error: error as Error,
+        logger: app.logger,
+        request: req,
+        response: res,
+      });
+    }
+  };
 
   async function start(): Promise<void> {
     if (verifyLater) await app.init();
@@ -146,17 +167,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       return;
     }
     const listening = createServer((req, res) => {
-      if (guardIncomingRequest(req, res, guard)) return;
-      try {
-        receiver.requestListener(req, res);
-      } catch (error) {
-        HTTPModuleFunctions.defaultDispatchErrorHandler({
-          error: error as Error,
-          logger: app.logger,
-          request: req,
-          response: res,
-        });
-      }
+      verifyIncomingRequest(req, res, verify, (verified) => dispatch(verified, res), refused);
     });
     // Slack's requests are small and quick; a slow body is cut instead of holding a socket for minutes.
     listening.requestTimeout = 10_000;

@@ -1,60 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { webApi } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { buildOutputPreview } from '../../../src/slack/build-output-preview.js';
-import { guardIncomingRequest } from '../../../src/slack/guard-incoming-request.js';
 import { packBlocks } from '../../../src/slack/pack-blocks.js';
 import { section } from '../../../src/slack/slack-message.js';
 import { toChatError } from '../../../src/slack/to-chat-error.js';
-
-function fakeExchange(method: string, url: string, headers: Record<string, string>) {
-  const answer = { status: 0, resumed: false };
-  const req = { method, url, headers, resume: () => (answer.resumed = true) } as unknown as IncomingMessage;
-  const res = {
-    writeHead: (status: number) => (answer.status = status),
-    end: () => undefined,
-  } as unknown as ServerResponse;
-  return { req, res, answer };
-}
-
-describe('guardIncomingRequest', () => {
-  const options = {
-    endpoints: ['/slack/events'],
-    bodyLimitBytes: 1000,
-    maxFutureSkewSeconds: 300,
-    now: () => 1_000_000_000,
-  };
-
-  it('refuses a declared body over the limit with 413 and drains it', () => {
-    const { req, res, answer } = fakeExchange('POST', '/slack/events', { 'content-length': '1001' });
-    expect(guardIncomingRequest(req, res, options)).toBe(true);
-    expect(answer).toEqual({ status: 413, resumed: true });
-  });
-
-  it('refuses a timestamp beyond the skew with 401, passes one within it', () => {
-    const ahead = fakeExchange('POST', '/slack/events', {
-      'x-slack-request-timestamp': String(1_000_000 + 301),
-    });
-    expect(guardIncomingRequest(ahead.req, ahead.res, options)).toBe(true);
-    expect(ahead.answer.status).toBe(401);
-    const within = fakeExchange('POST', '/slack/events', {
-      'x-slack-request-timestamp': String(1_000_000 + 300),
-    });
-    expect(guardIncomingRequest(within.req, within.res, options)).toBe(false);
-  });
-
-  it('leaves other paths, methods and malformed headers to Bolt', () => {
-    for (const [method, url, headers] of [
-      ['GET', '/healthz', { 'content-length': '5000' }],
-      ['POST', '/other', { 'content-length': '5000' }],
-      ['POST', '/slack/events', { 'x-slack-request-timestamp': 'abc' }],
-      ['POST', '/slack/events', { 'content-length': '999' }],
-    ] as const) {
-      const { req, res } = fakeExchange(method, url, headers);
-      expect(guardIncomingRequest(req, res, options)).toBe(false);
-    }
-  });
-});
 
 describe('toChatError', () => {
   it('maps platform, HTTP, network and rate-limit errors; never copies Slack text into userMessage', () => {
