@@ -17,11 +17,18 @@ export function normaliseTypedText(text: string): string {
   return out;
 }
 
+// What shlex treats specially besides its whitespace: quotes (also `$'…'`/`$"…"`) and the escape.
+const QUOTING = /['"\\]/;
+const SHLEX_WHITESPACE = /[ \t\r\n]+/;
+
 /**
  * Splits text into words with POSIX shell quoting rules (the `shlex` package) and nothing else:
  * `;`, `|`, `&&`, `$(…)`, backticks and globs stay literal words, never interpreted.
+ * Text without quotes or backslashes (most commands) splits on shlex's whitespace directly: the same
+ * words (a test holds the two together) for a fifth of the CPU on the chat ack's path.
  */
 export function splitCommandWords(text: string): SplitResult {
+  if (!QUOTING.test(text)) return { ok: true, words: text.split(SHLEX_WHITESPACE).filter((w) => w !== '') };
   try {
     return { ok: true, words: split(text) };
   } catch (error) {
