@@ -31,7 +31,7 @@ export interface AcceptDeps {
    * Access rules, per-user authorization and production classification (`gateDebugRequest` bound to its
    * deps). Production requests become approvals instead of jobs. Omitted: every allowed request runs.
    */
-  gate?: (request: DebugRequest, origin: { reason?: string }) => Promise<GateResult>;
+  gate?: (request: DebugRequest, origin: { reason?: string; digest?: string }) => Promise<GateResult>;
   /** Expands `--preset`; returns undefined for an unknown preset. */
   expandPreset?: (
     name: string,
@@ -101,7 +101,10 @@ export async function acceptDebugRequest(
     return { status: 'rejected', message: decision.reason };
   }
   if (deps.gate) {
-    const gate = await deps.gate(request, input.reason ? { reason: input.reason } : {});
+    const gate = await deps.gate(request, {
+      digest: audit.digest,
+      ...(input.reason ? { reason: input.reason } : {}),
+    });
     if (gate.status === 'rejected' || gate.status === 'unavailable') return gate;
     if (gate.status === 'pending' || gate.status === 'duplicate') {
       return {
@@ -113,9 +116,10 @@ export async function acceptDebugRequest(
     }
   }
   try {
-    const result = await deps.queue.enqueue(request);
-    // Not awaited: the audit write must not add a Redis round trip before the ack (record never throws).
-    void deps.audit.record({ ...audit, event: result.status === 'queued' ? 'requested' : 'duplicate' });
+    // The queue writes the `requested` record with the job; a redelivery's record is not awaited (it must
+    // not add a round trip before the ack, and record never throws).
+    const result = await deps.queue.enqueue(request, audit);
+    if (result.status === 'duplicate') void deps.audit.record({ ...audit, event: 'duplicate' });
     return { status: result.status, request };
   } catch (error) {
     deps.logger.error({ err: error, requestId: request.id }, 'enqueue failed');

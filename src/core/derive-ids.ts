@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DebugRequest } from './model.js';
 
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
@@ -15,8 +15,7 @@ function encode(bytes: Uint8Array, length: number): string {
  * Never all digits and never contains `:` (BullMQ custom id rules).
  */
 export function deriveRequestId(teamId: string, deliveryId: string): string {
-  const hash = createHash('sha256').update(`${teamId}\u0000${deliveryId}`).digest();
-  return `r${encode(hash, 11)}`;
+  return `r${encode(hash('sha256', `${teamId}\u0000${deliveryId}`, 'buffer'), 11)}`;
 }
 
 /** Ephemeral container name: a DNS-1123 label derived from the request id, so retries adopt, never duplicate. */
@@ -40,5 +39,5 @@ export function digestRequest(
     request.profile ?? null,
     request.commands,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return hash('sha256', canonical, 'hex');
 }

@@ -38,10 +38,11 @@ export type GateResult =
  */
 export async function gateDebugRequest(
   request: DebugRequest,
-  origin: { reason?: string },
+  origin: { reason?: string; digest?: string },
   deps: GateDeps,
 ): Promise<GateResult> {
-  const digest = digestRequest(request);
+  // The caller usually has the digest already (its audit records carry it); hashing twice is ack time.
+  const digest = origin.digest ?? digestRequest(request);
   const refuse = async (
     event: 'denied_access' | 'denied_authz' | 'approval_not_configured',
     message: string,
@@ -106,6 +107,7 @@ async function groupsOf(
   groups: readonly string[],
   directory: ApproverDirectory,
 ): Promise<string[]> {
+  if (groups.length === 0) return [];
   const members = await Promise.all(groups.map((group) => directory.membersOf(group)));
   return groups.filter((_, index) => members[index]!.includes(userId));
 }

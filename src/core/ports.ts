@@ -20,9 +20,11 @@ export type EnqueueResult = { status: 'queued' } | { status: 'duplicate' };
  * Durable hand-off from the chat front end to the workers.
  * Contract: at most one job per `request.id`, however often `enqueue` is called (deliveries are
  * at-least-once). Throws `DebugError('queue_unavailable')` quickly when the backend is down, never hangs.
+ * Given `audit`, a new request's `requested` record is written in the same atomic step as the job (one
+ * write per chat ack); a duplicate writes nothing and the caller records it.
  */
 export interface JobQueue {
-  enqueue(request: DebugRequest): Promise<EnqueueResult>;
+  enqueue(request: DebugRequest, audit?: Omit<AuditRecord, 'at' | 'event'>): Promise<EnqueueResult>;
 }
 
 /** Where the worker tells the humans what is going on. Implemented by slack/. */

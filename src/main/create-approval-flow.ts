@@ -80,7 +80,8 @@ export function createApprovalFlow(input: ApprovalFlowInput) {
 
   return {
     store,
-    gate: (request: DebugRequest, origin: { reason?: string }) => gateDebugRequest(request, origin, gateDeps),
+    gate: (request: DebugRequest, origin: { reason?: string; digest?: string }) =>
+      gateDebugRequest(request, origin, gateDeps),
     /** For the worker: the requester must still be allowed just before anything is created. */
     ...(authDeps
       ? { authorizeAtRun: (request: DebugRequest) => assertStillAuthorized(request, { ...authDeps, audit }) }

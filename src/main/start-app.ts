@@ -69,6 +69,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides): Pr
     prefix: config.queue.prefix,
     attempts: config.worker.attempts,
     backoffMs: config.worker.backoffMs,
+    audit,
   });
   stops.unshift(() => queue.close());
   const control = new RedisRequestControl({

@@ -42,14 +42,7 @@ export function checkImage(image: string, policy: DebugPolicy['images']): string
  */
 export function matchImagePattern(pattern: string, reference: ImageReference): boolean {
   if (pattern === '*') return true;
-  const at = pattern.indexOf('@');
-  const digestGlob = at === -1 ? undefined : pattern.slice(at + 1);
-  const withTag = at === -1 ? pattern : pattern.slice(0, at);
-  const colon = withTag.lastIndexOf(':');
-  const hasTag = colon > withTag.lastIndexOf('/');
-  const tagGlob = hasTag ? withTag.slice(colon + 1) : undefined;
-  const nameGlob = normaliseNamePattern(hasTag ? withTag.slice(0, colon) : withTag);
-
+  const { nameGlob, tagGlob, digestGlob } = splitPattern(pattern);
   if (!matchGlob(nameGlob, `${reference.registry}/${reference.repository}`)) return false;
   if (
     digestGlob !== undefined &&
@@ -60,6 +53,31 @@ export function matchImagePattern(pattern: string, reference: ImageReference): b
   if (tagGlob === undefined) return true;
   if (reference.tag !== undefined) return matchGlob(tagGlob, reference.tag);
   return tagGlob === '*' && reference.digest !== undefined;
+}
+
+interface PatternParts {
+  nameGlob: string;
+  tagGlob: string | undefined;
+  digestGlob: string | undefined;
+}
+
+// Allow-list patterns come from the config, so this stays small; it spares every request re-splitting them.
+const splitPatterns = new Map<string, PatternParts>();
+
+function splitPattern(pattern: string): PatternParts {
+  let parts = splitPatterns.get(pattern);
+  if (parts) return parts;
+  const at = pattern.indexOf('@');
+  const withTag = at === -1 ? pattern : pattern.slice(0, at);
+  const colon = withTag.lastIndexOf(':');
+  const hasTag = colon > withTag.lastIndexOf('/');
+  parts = {
+    nameGlob: normaliseNamePattern(hasTag ? withTag.slice(0, colon) : withTag),
+    tagGlob: hasTag ? withTag.slice(colon + 1) : undefined,
+    digestGlob: at === -1 ? undefined : pattern.slice(at + 1),
+  };
+  if (splitPatterns.size < 1000) splitPatterns.set(pattern, parts);
+  return parts;
 }
 
 function normaliseNamePattern(name: string): string {

@@ -58,17 +58,10 @@ function evaluateAccess(
   const profile = request.profile ?? policy.profiles.default;
   let furthest = -1;
   let failed: { rule: AccessRule; step: (typeof STEPS)[number] } | undefined;
-  for (const [index, rule] of policy.access.rules.entries()) {
-    const checks: Record<(typeof STEPS)[number], () => boolean> = {
-      user: () => admitsUser(rule, requester),
-      channel: () => rule.channels.length === 0 || rule.channels.includes(requester.channelId),
-      target: () =>
-        findMatchingGlob(rule.clusters, cluster) !== undefined &&
-        findMatchingGlob(rule.namespaces, request.target.namespace) !== undefined,
-      profile: () => (rule.profiles ?? policy.profiles.allow).includes(profile),
-      image: () => admitsImage(rule, request.image),
-    };
-    const step = STEPS.findIndex((name) => !checks[name]());
+  const rules = policy.access.rules;
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index]!;
+    const step = firstFailedStep(rule, requester, request, profile, cluster, policy);
     if (step === -1) return { match: { rule, index, name: rule.name ?? `rule ${index + 1}` } };
     if (step > furthest) {
       furthest = step;
@@ -76,6 +69,27 @@ function evaluateAccess(
     }
   }
   return { reason: explain(failed, request, profile, cluster, policy) };
+}
+
+/** Index into STEPS of the first check `rule` fails, or -1 when it admits the request. */
+function firstFailedStep(
+  rule: AccessRule,
+  requester: RequesterContext,
+  request: Pick<DebugRequest, 'target' | 'image'>,
+  profile: DebugPolicy['profiles']['default'],
+  cluster: string,
+  policy: DebugPolicy,
+): number {
+  if (!admitsUser(rule, requester)) return 0;
+  if (rule.channels.length > 0 && !rule.channels.includes(requester.channelId)) return 1;
+  if (
+    findMatchingGlob(rule.clusters, cluster) === undefined ||
+    findMatchingGlob(rule.namespaces, request.target.namespace) === undefined
+  )
+    return 2;
+  if (!(rule.profiles ?? policy.profiles.allow).includes(profile)) return 3;
+  if (!admitsImage(rule, request.image)) return 4;
+  return -1;
 }
 
 function admitsUser(rule: AccessRule, requester: RequesterContext): boolean {

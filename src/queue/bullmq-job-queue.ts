@@ -2,8 +2,9 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DebugError } from '../core/errors.js';
 import type { DebugRequest } from '../core/model.js';
-import type { EnqueueResult, JobQueue } from '../core/ports.js';
+import type { AuditRecord, EnqueueResult, JobQueue } from '../core/ports.js';
 import { type DebugJobData, debugJobOptions, inboxKeys } from './job-contract.js';
+import type { RedisAuditLog } from './redis-audit-log.js';
 
 export interface BullJobQueueOptions {
   connection: Redis;
@@ -13,34 +14,49 @@ export interface BullJobQueueOptions {
   backoffMs: number;
   /** Upper bound for one enqueue, so a stuck Redis never stalls the ack. */
   timeoutMs?: number;
+  /** The audit stream a new request's `requested` record goes to, in the hand-off's own script. */
+  audit?: RedisAuditLog;
 }
 
 /**
- * Claim and inbox entry in one atomic step: a request id is claimed once (`SET NX`, value = the job
- * payload, so a cancel can find a request not yet in BullMQ) and only a new claim writes the entry.
- * The claim has no expiry while the request waits in the inbox; the pump sets it when moving it.
+ * Claim, inbox entry and audit record in one atomic step: a request id is claimed once (`SET NX`,
+ * value = the job payload, so a cancel can find a request not yet in BullMQ) and only a new claim
+ * writes the entry and (when ARGV[3] is not empty) its `requested` audit record. The claim has no
+ * expiry while the request waits in the inbox; the pump sets it when moving it.
  */
 const ENQUEUE_SCRIPT = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
   redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'data', ARGV[1])
+  if ARGV[3] ~= '' then
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'r', ARGV[3])
+  end
   return 1
 end
 return 0`;
 const ENQUEUE_COMMAND = 'k8sDebugBotEnqueue';
 
-type EnqueueCommand = (claim: string, inbox: string, data: string, id: string) => Promise<number>;
+type EnqueueCommand = (
+  claim: string,
+  inbox: string,
+  auditStream: string,
+  data: string,
+  id: string,
+  auditEntry: string,
+  auditMaxLength: string,
+) => Promise<number>;
 
 /**
- * The front end's durable hand-off to the workers. `enqueue` is one Redis script (one round trip, no
- * BullMQ bookkeeping before the chat ack): the request id is claimed and the job payload lands in the
- * inbox stream; each worker's inbox pump (start-inbox-pump.ts) adds it to BullMQ with the request id as
- * job id. A duplicate delivery finds the claim and writes nothing. `queue` is the BullMQ queue itself
- * (job lookups for cancel and audit).
+ * The front end's durable hand-off to the workers. `enqueue` is one Redis script (one round trip and
+ * one write per chat ack, no BullMQ bookkeeping before it): the request id is claimed, the job payload
+ * lands in the inbox stream and the `requested` audit record in the audit stream; each worker's inbox
+ * pump (start-inbox-pump.ts) adds the job to BullMQ with the request id as job id. A duplicate delivery
+ * finds the claim and writes nothing. `queue` is the BullMQ queue itself (job lookups for cancel and audit).
  */
 export class BullJobQueue implements JobQueue {
   readonly queue: Queue<DebugJobData>;
   readonly #keys: ReturnType<typeof inboxKeys>;
   readonly #enqueue: EnqueueCommand;
+  readonly #auditStream: { key: string; maxLength: string };
 
   constructor(private readonly options: BullJobQueueOptions) {
     this.queue = new Queue<DebugJobData>(options.queueName, {
@@ -52,22 +68,34 @@ export class BullJobQueue implements JobQueue {
       // connection errors surface through enqueue(); the listener keeps them from being unhandled
     });
     this.#keys = inboxKeys(options.prefix, options.queueName);
+    const stream = options.audit?.stream;
+    // Without an audit stream the third key is never written; the inbox stands in for it.
+    this.#auditStream = stream
+      ? { key: stream.key, maxLength: String(stream.maxLength) }
+      : { key: this.#keys.inbox, maxLength: '0' };
     // ioredis sends EVALSHA and falls back to EVAL when the server lost the script.
-    options.connection.defineCommand(ENQUEUE_COMMAND, { numberOfKeys: 2, lua: ENQUEUE_SCRIPT });
+    options.connection.defineCommand(ENQUEUE_COMMAND, { numberOfKeys: 3, lua: ENQUEUE_SCRIPT });
     const command = (options.connection as unknown as Record<string, EnqueueCommand>)[ENQUEUE_COMMAND]!;
     this.#enqueue = command.bind(options.connection);
   }
 
-  async enqueue(request: DebugRequest): Promise<EnqueueResult> {
+  async enqueue(request: DebugRequest, audit?: Omit<AuditRecord, 'at' | 'event'>): Promise<EnqueueResult> {
+    const log = this.options.audit;
+    const stamped = audit && log ? log.stamp({ ...audit, event: 'requested' }) : undefined;
     return withTimeout(this.options.timeoutMs ?? 2000, async () => {
       const data: DebugJobData = { v: 1, request, state: {} };
       const created = await this.#enqueue(
         this.#keys.claim(request.id),
         this.#keys.inbox,
+        this.#auditStream.key,
         JSON.stringify(data),
         request.id,
+        stamped?.entry ?? '',
+        this.#auditStream.maxLength,
       );
-      return created === 1 ? ({ status: 'queued' } as const) : ({ status: 'duplicate' } as const);
+      if (created !== 1) return { status: 'duplicate' } as const;
+      if (stamped) log!.written(stamped.record);
+      return { status: 'queued' } as const;
     });
   }
 

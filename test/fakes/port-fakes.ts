@@ -21,14 +21,17 @@ export class MemoryAuditLog implements AuditLog {
   }
 }
 
-/** JobQueue fake with the real dedupe contract; `failWith` simulates an outage. */
+/** JobQueue fake with the real dedupe and audit contract; `failWith` simulates an outage. */
 export class MemoryJobQueue implements JobQueue {
   readonly jobs: DebugRequest[] = [];
   failWith?: Error;
-  async enqueue(request: DebugRequest): Promise<EnqueueResult> {
+  /** Where the `requested` record of a new job goes (the real queue writes it with the job). */
+  constructor(private readonly audit?: AuditLog) {}
+  async enqueue(request: DebugRequest, audit?: Omit<AuditRecord, 'at' | 'event'>): Promise<EnqueueResult> {
     if (this.failWith) throw this.failWith;
     if (this.jobs.some((j) => j.id === request.id)) return { status: 'duplicate' };
     this.jobs.push(request);
+    if (audit) await this.audit?.record({ ...audit, event: 'requested' });
     return { status: 'queued' };
   }
 }

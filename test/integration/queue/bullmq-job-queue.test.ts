@@ -44,6 +44,16 @@ describe('BullMQ queue and worker on the real Redis', () => {
     return queue;
   }
 
+  function makeAuditLog() {
+    return new RedisAuditLog({
+      connection: producer,
+      key: `${prefix}:audit`,
+      maxLength: 100,
+      logger: aSilentLogger(),
+      clock: systemClock,
+    });
+  }
+
   function makeWorker(process: (ctx: JobContext) => Promise<JobResult>, gaveUp: string[] = []) {
     const worker = startDebugWorker({
       connection: workerConnection,
@@ -61,6 +71,26 @@ describe('BullMQ queue and worker on the real Redis', () => {
     closers.push(() => worker.close());
     return worker;
   }
+
+  it("writes a new request's `requested` audit record with the job, once, and nothing for a redelivery", async () => {
+    const audit = makeAuditLog();
+    const queue = new BullJobQueue({
+      connection: producer,
+      queueName: 'debug',
+      prefix,
+      attempts: 1,
+      backoffMs: 10,
+      audit,
+    });
+    closers.push(() => queue.close());
+    const request = aDebugRequest({ id: 'raudited' });
+    const draft = { requestId: request.id, userId: 'U1', teamId: 'T1', digest: 'd'.repeat(64) };
+    const results = await Promise.all(Array.from({ length: 5 }, () => queue.enqueue(request, draft)));
+    expect(results.filter((r) => r.status === 'queued')).toHaveLength(1);
+    const records = await audit.read({ requestId: request.id });
+    expect(records).toEqual([{ ...draft, event: 'requested', at: expect.any(String) }]);
+    expect(await inboxPayloads(prefix, 'debug')).toHaveLength(1);
+  });
 
   it('enqueues one job per request id, however often it is delivered', async () => {
     const queue = makeQueue();
@@ -144,13 +174,7 @@ describe('BullMQ queue and worker on the real Redis', () => {
   });
 
   it('writes a capped audit stream and reads it back by request id', async () => {
-    const audit = new RedisAuditLog({
-      connection: producer,
-      key: `${prefix}:audit`,
-      maxLength: 100,
-      logger: aSilentLogger(),
-      clock: systemClock,
-    });
+    const audit = makeAuditLog();
     await audit.record({ event: 'requested', requestId: 'ra', userId: 'U1' });
     await audit.record({ event: 'requested', requestId: 'rb', userId: 'U2' });
     await audit.record({ event: 'finished', requestId: 'ra', userId: 'U1' });

@@ -8,9 +8,10 @@ const origin = { requester: { userId: 'U1', teamId: 'T1' }, channelId: 'C1', del
 function deps(
   overrides: Partial<AcceptDeps> = {},
 ): AcceptDeps & { queue: MemoryJobQueue; audit: MemoryAuditLog } {
+  const audit = new MemoryAuditLog();
   return {
-    queue: new MemoryJobQueue(),
-    audit: new MemoryAuditLog(),
+    queue: new MemoryJobQueue(audit),
+    audit,
     clock: systemClock,
     logger: aSilentLogger(),
     defaults: { namespace: 'default', image: 'busybox:1.36' },
