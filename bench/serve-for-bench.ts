@@ -1,8 +1,9 @@
 /**
  * A Slack front end for the ack benchmark, in its own process so the load generator never shares its
- * event loop: `ours` = the real bot (role bot: parse, policy, one Redis script, then ack); `bare` = a
- * Bolt app that only acks; `control` = our Slack front end (receiver, guard, every listener) with a
- * handler that only answers, which measures the comparison's noise floor. Prints `{"port":N}`.
+ * event loop: `ours` = the real bot (role bot: verify, parse, policy, one Redis script, then ack);
+ * `bare` = a Bolt app that only acks; `control` = our Slack front end (the verifying front door,
+ * Bolt's receiver, every listener) with a handler that only answers, so ours minus control is our
+ * handler's cost. Prints `{"port":N}`.
  */
 import bolt from '@slack/bolt';
 import { loadConfig } from '../src/config/load-config.js';
