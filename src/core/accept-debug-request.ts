@@ -116,10 +116,11 @@ export async function acceptDebugRequest(
     }
   }
   try {
-    // The queue writes the `requested` record with the job; a redelivery's record is not awaited (it must
-    // not add a round trip before the ack, and record never throws).
+    // The queue writes the `requested` record with the job where it can; records it did not write are
+    // not awaited (they must not add a round trip before the ack, and record never throws).
     const result = await deps.queue.enqueue(request, audit);
     if (result.status === 'duplicate') void deps.audit.record({ ...audit, event: 'duplicate' });
+    else if (!result.audited) void deps.audit.record({ ...audit, event: 'requested' });
     return { status: result.status, request };
   } catch (error) {
     deps.logger.error({ err: error, requestId: request.id }, 'enqueue failed');

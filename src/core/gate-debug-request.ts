@@ -41,7 +41,8 @@ export async function gateDebugRequest(
   origin: { reason?: string; digest?: string },
   deps: GateDeps,
 ): Promise<GateResult> {
-  // The caller usually has the digest already (its audit records carry it); hashing twice is ack time.
+  // For refusal audit records; the caller has usually hashed the request already. An approval hashes
+  // the request itself (request-approval.ts), independent of what the caller passed.
   const digest = origin.digest ?? digestRequest(request);
   const refuse = async (
     event: 'denied_access' | 'denied_authz' | 'approval_not_configured',

@@ -13,15 +13,16 @@ export interface Logger {
   child(bindings: object): Logger;
 }
 
-/** Result of handing a request to the queue. */
-export type EnqueueResult = { status: 'queued' } | { status: 'duplicate' };
+/** Result of handing a request to the queue; `audited`: the `requested` record was written with it. */
+export type EnqueueResult = { status: 'queued'; audited: boolean } | { status: 'duplicate' };
 
 /**
  * Durable hand-off from the chat front end to the workers.
  * Contract: at most one job per `request.id`, however often `enqueue` is called (deliveries are
  * at-least-once). Throws `DebugError('queue_unavailable')` quickly when the backend is down, never hangs.
- * Given `audit`, a new request's `requested` record is written in the same atomic step as the job (one
- * write per chat ack); a duplicate writes nothing and the caller records it.
+ * Given `audit`, a new request's `requested` record may be written in the same step as the job (one
+ * write per chat ack; `audited` says whether it was); a duplicate writes nothing. The caller records
+ * what the queue did not.
  */
 export interface JobQueue {
   enqueue(request: DebugRequest, audit?: Omit<AuditRecord, 'at' | 'event'>): Promise<EnqueueResult>;

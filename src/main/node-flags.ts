@@ -26,38 +26,39 @@ export function heapFlagsFor(role: Role): readonly string[] {
 }
 
 /** Flags of `wanted` that this process was not started with (`--name=value` compared by name). */
-export function missingFlags(wanted: readonly string[], execArgv: readonly string[]): string[] {
-  const given = new Set(execArgv.map((arg) => arg.split('=')[0]!.replaceAll('_', '-')));
-  return wanted.filter((flag) => !given.has(flag.split('=')[0]!));
+export function missingFlags(wanted: readonly string[], given: readonly string[]): string[] {
+  const names = new Set(given.map((arg) => arg.split('=')[0]!.replaceAll('_', '-')));
+  return wanted.filter((flag) => !names.has(flag.split('=')[0]!));
 }
 
 export type HeapFlagsOutcome =
   | { kind: 'ok' }
   | { kind: 'applied-at-runtime'; flags: string[]; missing: string[] };
 
+/** Set in the restarted process's environment: it never restarts again. */
+export const RESTARTED_ENV = 'K8S_DEBUG_BOT_RESTARTED';
+/** `1` turns the restart off (e.g. where a seccomp profile forbids execve). */
+export const NO_RESTART_ENV = 'K8S_DEBUG_BOT_NO_RESTART';
+
 /**
- * Makes a worker process run with its heap flags when it was started without them (the Docker image
- * starts every role the same way): where Node has `process.execve` (22.15+) the process replaces itself
- * with the same command plus the flags, once, keeping its pid, so a container's PID 1 stays PID 1.
- * Older Nodes apply `--heap-growing-percent` at run time (V8 reads it at every heap-limit update) and
- * report the semi-space flag as missing: it only works on the command line (`npm start` passes both).
+ * Makes a worker process run with its heap flags when it was started without them (on the command
+ * line or in NODE_OPTIONS): where Node has `process.execve` (22.15+) the process replaces itself, once,
+ * with the same command plus the flags, keeping its pid (a container's PID 1 stays PID 1). Node aborts
+ * the process if the execve system call itself fails, so K8S_DEBUG_BOT_NO_RESTART=1 turns this off.
+ * Without the restart, `--heap-growing-percent` is applied at run time (V8 reads it at every
+ * heap-limit update) and the semi-space flag is reported missing: it only works at start-up.
  */
 export function ensureHeapFlags(role: Role, proc: NodeJS.Process = process): HeapFlagsOutcome {
-  const missing = missingFlags(heapFlagsFor(role), proc.execArgv);
+  const given = [...proc.execArgv, ...(proc.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
+  const missing = missingFlags(heapFlagsFor(role), given);
   if (missing.length === 0) return { kind: 'ok' };
   const execve = (proc as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never })
     .execve;
-  if (typeof execve === 'function') {
-    try {
-      execve.call(
-        proc,
-        proc.execPath,
-        [proc.execPath, ...missing, ...proc.execArgv, ...proc.argv.slice(1)],
-        proc.env,
-      );
-    } catch {
-      // Not replaced (e.g. a sandbox refused execve): carry on with what can be set at run time.
-    }
+  if (typeof execve === 'function' && !proc.env[RESTARTED_ENV] && proc.env[NO_RESTART_ENV] !== '1') {
+    execve.call(proc, proc.execPath, [proc.execPath, ...missing, ...proc.execArgv, ...proc.argv.slice(1)], {
+      ...proc.env,
+      [RESTARTED_ENV]: '1',
+    });
   }
   const runtime = missing.filter((flag) => flag.startsWith('--heap-growing-percent='));
   for (const flag of runtime) setFlagsFromString(flag);

@@ -19,20 +19,27 @@ export interface BullJobQueueOptions {
 }
 
 /**
- * Claim, inbox entry and audit record in one atomic step: a request id is claimed once (`SET NX`,
- * value = the job payload, so a cancel can find a request not yet in BullMQ) and only a new claim
- * writes the entry and (when ARGV[3] is not empty) its `requested` audit record. The claim has no
- * expiry while the request waits in the inbox; the pump sets it when moving it.
+ * Claim, inbox entry and audit record in one script: a request id is claimed once (`SET NX`, value =
+ * the job payload, so a cancel can find a request not yet in BullMQ) and only a new claim writes the
+ * entry (1) and, when ARGV[3] is not empty, its `requested` audit record. The audit write is a
+ * `pcall`: Redis keeps a script's earlier writes when a later command fails, so a refused audit write
+ * (an ACL, a wrong key type) must not turn a queued request into an error; it answers 2 and the
+ * caller writes the record the ordinary way. The claim has no expiry while the request waits in the
+ * inbox; the pump sets it when moving it.
  */
 const ENQUEUE_SCRIPT = `
-if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
-  redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'data', ARGV[1])
-  if ARGV[3] ~= '' then
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'r', ARGV[3])
-  end
-  return 1
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+  return 0
 end
-return 0`;
+redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'data', ARGV[1])
+if ARGV[3] == '' then
+  return 2
+end
+local written = redis.pcall('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'r', ARGV[3])
+if type(written) == 'table' and written.err then
+  return 2
+end
+return 1`;
 const ENQUEUE_COMMAND = 'k8sDebugBotEnqueue';
 
 type EnqueueCommand = (
@@ -69,10 +76,11 @@ export class BullJobQueue implements JobQueue {
     });
     this.#keys = inboxKeys(options.prefix, options.queueName);
     const stream = options.audit?.stream;
-    // Without an audit stream the third key is never written; the inbox stands in for it.
+    // Without an audit stream the third key is never written (ARGV[3] is empty); an unused key stands
+    // in for it, so no real stream could ever be trimmed by mistake.
     this.#auditStream = stream
       ? { key: stream.key, maxLength: String(stream.maxLength) }
-      : { key: this.#keys.inbox, maxLength: '0' };
+      : { key: `${this.#keys.inbox}:no-audit`, maxLength: '0' };
     // ioredis sends EVALSHA and falls back to EVAL when the server lost the script.
     options.connection.defineCommand(ENQUEUE_COMMAND, { numberOfKeys: 3, lua: ENQUEUE_SCRIPT });
     const command = (options.connection as unknown as Record<string, EnqueueCommand>)[ENQUEUE_COMMAND]!;
@@ -93,9 +101,10 @@ export class BullJobQueue implements JobQueue {
         stamped?.entry ?? '',
         this.#auditStream.maxLength,
       );
-      if (created !== 1) return { status: 'duplicate' } as const;
-      if (stamped) log!.written(stamped.record);
-      return { status: 'queued' } as const;
+      if (created === 0) return { status: 'duplicate' } as const;
+      if (created === 2 || !stamped) return { status: 'queued', audited: false } as const;
+      log!.written(stamped.record);
+      return { status: 'queued', audited: true } as const;
     });
   }
 

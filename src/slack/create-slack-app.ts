@@ -1,13 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import {
-  App,
-  type AppOptions,
-  type CustomRoute,
-  HTTPModuleFunctions,
-  HTTPReceiver,
-  LogLevel,
-} from '@slack/bolt';
+import { App, type AppOptions, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Logger } from '../core/ports.js';
 import { adaptLogger } from './adapt-logger.js';
 import type { SlackRetryConfig } from './create-slack-notifier.js';
@@ -15,8 +6,8 @@ import { registerActionListeners } from './register-action-listeners.js';
 import { registerApprovalListeners } from './register-approval-listeners.js';
 import { registerCommandListeners } from './register-command-listeners.js';
 import { registerEventListeners } from './register-event-listeners.js';
+import { type SlackHttpServer, serveSlackHttp } from './serve-slack-http.js';
 import type { SlackAppHandlers } from './slack-app-handlers.js';
-import { verifyIncomingRequest } from './verify-incoming-request.js';
 
 /** Everything src/main passes to build the Slack front end. */
 export interface CreateSlackAppOptions {
@@ -139,26 +130,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   registerActionListeners(app, { handlers: options.handlers, ...logging });
   registerApprovalListeners(app, { handlers: options.handlers, ...logging });
 
-  let server: Server | undefined;
-  const verify = {
-    signingSecret: options.signingSecret,
-    bodyLimitBytes,
-    maxFutureSkewSeconds: options.maxFutureSkewSeconds ?? 300,
-  };
-  const refused = (status: number, problem?: string) =>
-    options.logger?.warn({ status, problem }, 'refused an HTTP request that is not a signed Slack request');
-  const dispatch = (req: IncomingMessage, res: ServerResponse) => {
-    try {
-      receiver!.requestListener(req, res);
-    } catch (error) {
-      HTTPModuleFunctions.defaultDispatchErrorHandler({
-        error: error as Error,
-        logger: app.logger,
-        request: req,
-        response: res,
-      });
-    }
-  };
+  let server: SlackHttpServer | undefined;
 
   async function start(): Promise<void> {
     if (verifyLater) await app.init();
@@ -166,16 +138,18 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       await app.start();
       return;
     }
-    const listening = createServer((req, res) => {
-      verifyIncomingRequest(req, res, verify, (verified) => dispatch(verified, res), refused);
+    server = await serveSlackHttp({
+      receiver,
+      verify: {
+        signingSecret: options.signingSecret,
+        bodyLimitBytes,
+        maxFutureSkewSeconds: options.maxFutureSkewSeconds ?? 300,
+      },
+      port: options.port ?? 3000,
+      ...(options.host ? { host: options.host } : {}),
+      boltLogger: app.logger,
+      ...(options.logger ? { logger: options.logger } : {}),
     });
-    // Slack's requests are small and quick; a slow body is cut instead of holding a socket for minutes.
-    listening.requestTimeout = 10_000;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('error', reject);
-      listening.listen(options.port ?? 3000, options.host, () => resolve());
-    });
-    server = listening;
   }
 
   async function stop(): Promise<void> {
@@ -185,14 +159,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     }
     const closing = server;
     server = undefined;
-    if (!closing) return;
-    // In-flight requests get a moment; connections left hanging (e.g. a refused body still arriving) are cut.
-    const force = setTimeout(() => closing.closeAllConnections(), 1000);
-    await new Promise<void>((resolve) => {
-      closing.close(() => resolve());
-      closing.closeIdleConnections();
-    });
-    clearTimeout(force);
+    await closing?.stop();
   }
 
   return {
@@ -200,7 +167,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     start,
     stop,
     get port() {
-      return server ? (server.address() as AddressInfo).port : undefined;
+      return server?.port;
     },
   };
 }

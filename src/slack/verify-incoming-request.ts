@@ -74,13 +74,8 @@ export function verifyIncomingRequest(
     pass(req);
     return;
   }
+  if (refuseDeclaredOversize(req, res, options, onRefused)) return;
   const limit = options.bodyLimitBytes;
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    onRefused?.(413);
-    refuse(req, res, 413, true);
-    return;
-  }
   const chunks: Buffer[] = [];
   let size = 0;
   let settled = false;
@@ -103,7 +98,7 @@ export function verifyIncomingRequest(
     if (settled) return;
     settled = true;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-    if (isSslCheck(req, body)) {
+    if (req.method === 'POST' && isSslCheck(req, body)) {
       res.writeHead(200);
       res.end();
       return;
@@ -117,6 +112,23 @@ export function verifyIncomingRequest(
     (req as VerifiedRequest).rawBody = body;
     pass(req);
   });
+}
+
+/**
+ * Answers 413 (and returns true) when the declared `Content-Length` is over the limit. Also used for
+ * `Expect: 100-continue`, so such a client is refused before it uploads the body.
+ */
+export function refuseDeclaredOversize(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: Pick<VerifyRequestOptions, 'bodyLimitBytes'>,
+  onRefused?: (status: number) => void,
+): boolean {
+  const declared = Number(req.headers['content-length']);
+  if (!Number.isFinite(declared) || declared <= options.bodyLimitBytes) return false;
+  onRefused?.(413);
+  refuse(req, res, 413, true);
+  return true;
 }
 
 /** Slack's certificate probe on slash-command URLs: an unsigned form body with `ssl_check=1`. */

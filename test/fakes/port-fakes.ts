@@ -31,8 +31,9 @@ export class MemoryJobQueue implements JobQueue {
     if (this.failWith) throw this.failWith;
     if (this.jobs.some((j) => j.id === request.id)) return { status: 'duplicate' };
     this.jobs.push(request);
-    if (audit) await this.audit?.record({ ...audit, event: 'requested' });
-    return { status: 'queued' };
+    if (!audit || !this.audit) return { status: 'queued', audited: false };
+    await this.audit.record({ ...audit, event: 'requested' });
+    return { status: 'queued', audited: true };
   }
 }
 

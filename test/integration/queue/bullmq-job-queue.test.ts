@@ -32,13 +32,14 @@ describe('BullMQ queue and worker on the real Redis', () => {
     workerConnection.disconnect();
   });
 
-  function makeQueue(attempts = 3) {
+  function makeQueue(attempts = 3, audit?: RedisAuditLog) {
     const queue = new BullJobQueue({
       connection: producer,
       queueName: 'debug',
       prefix,
       attempts,
       backoffMs: 10,
+      ...(audit ? { audit } : {}),
     });
     closers.push(() => queue.close());
     return queue;
@@ -74,22 +75,27 @@ describe('BullMQ queue and worker on the real Redis', () => {
 
   it("writes a new request's `requested` audit record with the job, once, and nothing for a redelivery", async () => {
     const audit = makeAuditLog();
-    const queue = new BullJobQueue({
-      connection: producer,
-      queueName: 'debug',
-      prefix,
-      attempts: 1,
-      backoffMs: 10,
-      audit,
-    });
-    closers.push(() => queue.close());
+    const queue = makeQueue(1, audit);
     const request = aDebugRequest({ id: 'raudited' });
     const draft = { requestId: request.id, userId: 'U1', teamId: 'T1', digest: 'd'.repeat(64) };
     const results = await Promise.all(Array.from({ length: 5 }, () => queue.enqueue(request, draft)));
-    expect(results.filter((r) => r.status === 'queued')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'queued')).toEqual([{ status: 'queued', audited: true }]);
     const records = await audit.read({ requestId: request.id });
     expect(records).toEqual([{ ...draft, event: 'requested', at: expect.any(String) }]);
     expect(await inboxPayloads(prefix, 'debug')).toHaveLength(1);
+  });
+
+  it('still queues (and says the record is not written) when Redis refuses the audit write', async () => {
+    // A key of the wrong type makes XADD fail inside the script, as an ACL without the audit key would.
+    await producer.set(`${prefix}:audit`, 'not a stream');
+    const queue = makeQueue(1, makeAuditLog());
+    const request = aDebugRequest({ id: 'rauditfails' });
+    expect(await queue.enqueue(request, { requestId: request.id })).toEqual({
+      status: 'queued',
+      audited: false,
+    });
+    expect(await inboxPayloads(prefix, 'debug')).toHaveLength(1);
+    expect(await queue.enqueue(request, { requestId: request.id })).toEqual({ status: 'duplicate' });
   });
 
   it('enqueues one job per request id, however often it is delivered', async () => {

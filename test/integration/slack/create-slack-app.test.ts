@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DebugError } from '../../../src/core/errors.js';
 import { createSlackApp, type SlackApp } from '../../../src/slack/create-slack-app.js';
@@ -154,7 +155,7 @@ describe('createSlackApp over HTTP (real Bolt receiver, signed requests)', () =>
     expect(received).toHaveLength(0);
   });
 
-  it('row 6: a timestamp 10 minutes ahead → 401 (our guard; Bolt alone would accept it)', async () => {
+  it('row 6: a timestamp 10 minutes ahead → 401 (our front door; Bolt alone would accept it)', async () => {
     const res = await postSigned(url, {
       secret: SECRET,
       body: slashCommandBody(),
@@ -181,12 +182,61 @@ describe('createSlackApp over HTTP (real Bolt receiver, signed requests)', () =>
     expect(received).toHaveLength(0);
   });
 
-  it("row 9: a chunked 5 MB body (no Content-Length) → 413 from Bolt's body limit", async () => {
+  it('row 9: a chunked 5 MB body (no Content-Length) → 413 once it passes the limit', async () => {
     const body = slashCommandBody({ text: `web-1 -- echo ${'x'.repeat(5 * 1024 * 1024)}` });
     const headers = { ...signSlackRequest({ secret: SECRET, body }), 'transfer-encoding': 'chunked' };
     const res = await postRaw(url, body, headers);
     expect(res.status).toBe(413);
     expect(received).toHaveLength(0);
+  });
+
+  it('row 9: Expect: 100-continue with an oversized Content-Length → 413 before the body is sent', async () => {
+    const status = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = request(url, {
+        method: 'POST',
+        headers: {
+          ...signSlackRequest({ secret: SECRET, body: 'x' }),
+          'content-length': String(5 * 1024 * 1024),
+          expect: '100-continue',
+        },
+      });
+      req.on('continue', () => {
+        continued = true;
+        req.destroy();
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve({ status: res.statusCode!, continued });
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(status).toEqual({ status: 413, continued: false });
+    expect(received).toHaveLength(0);
+  });
+
+  it('Expect: 100-continue with a signed body within the limit is continued and handled', async () => {
+    const body = slashCommandBody();
+    const answer = await new Promise<number>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: {
+          ...signSlackRequest({ secret: SECRET, body }),
+          'content-length': String(Buffer.byteLength(body)),
+          expect: '100-continue',
+        },
+      });
+      req.on('continue', () => req.end(body));
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(answer).toBe(200);
+    expect(received).toHaveLength(1);
   });
 
   it('answers 400 for a charset-suffixed content type (Bolt then parses JSON)', async () => {

@@ -37,6 +37,14 @@ describe('acceptDebugRequest', () => {
     expect(d.audit.records[0]?.digest).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('writes the requested record itself when the queue could not write it with the job', async () => {
+    const audit = new MemoryAuditLog();
+    const d = deps({ audit, queue: new MemoryJobQueue() });
+    const input = { target: { kind: 'pod' as const, name: 'web-1' }, commands: [['ps', 'aux']] };
+    expect((await acceptDebugRequest(input, origin, d)).status).toBe('queued');
+    expect(audit.events()).toEqual(['requested']);
+  });
+
   it('refuses what policy forbids, with the reason, and enqueues nothing', async () => {
     const d = deps({
       evaluatePolicy: () => ({ allowed: false, reason: 'namespace kube-system is not open to debugging' }),

@@ -55,9 +55,33 @@ describe('ensureHeapFlags', () => {
       [
         '/usr/bin/node',
         ['/usr/bin/node', ...NODE_FLAGS, '--enable-source-maps', '/app/dist/main/cli.js', '--role', 'worker'],
-        { REDIS_URL: 'redis://r' },
+        { REDIS_URL: 'redis://r', K8S_DEBUG_BOT_RESTARTED: '1' },
       ],
     ]);
+  });
+
+  it('counts flags given in NODE_OPTIONS, never restarts twice, and can be told not to restart', () => {
+    const execve = () => {
+      throw new Error('must not restart');
+    };
+    const withEnv = (env: Record<string, string>, execArgv: string[] = []) => {
+      const proc = fakeProcess(execArgv, execve);
+      (proc as { env: Record<string, string> }).env = env;
+      return proc;
+    };
+    expect(
+      ensureHeapFlags(
+        'worker',
+        withEnv({ NODE_OPTIONS: '--max-semi-space-size=8' }, ['--heap-growing-percent=30']),
+      ),
+    ).toEqual({ kind: 'ok' });
+    expect(ensureHeapFlags('worker', withEnv({ K8S_DEBUG_BOT_RESTARTED: '1' }))).toMatchObject({
+      kind: 'applied-at-runtime',
+      missing: ['--max-semi-space-size=4'],
+    });
+    expect(ensureHeapFlags('worker', withEnv({ K8S_DEBUG_BOT_NO_RESTART: '1' }))).toMatchObject({
+      kind: 'applied-at-runtime',
+    });
   });
 
   it('leaves the front end and a process that has them alone', () => {
