@@ -6,6 +6,7 @@
  * handler's cost. Prints `{"port":N}`.
  */
 import bolt from '@slack/bolt';
+import { pino } from 'pino';
 import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/main/create-logger.js';
 import { startApp } from '../src/main/start-app.js';
@@ -55,7 +56,12 @@ if (kind === 'control') {
   });
   config.queue.prefix = prefix;
   const app = await startApp(config, {
-    logger: createLogger('silent'),
+    // Logs as shipped (LOG_LEVEL's default, info: one audit line per ack), written synchronously to
+    // /dev/null: the cost of producing each line counts, the log pipeline behind stdout does not.
+    logger: createLogger(
+      process.env.BENCH_LOG_LEVEL ?? 'info',
+      pino.destination({ dest: '/dev/null', sync: true }) as unknown as NodeJS.WritableStream,
+    ),
     slackBotId: 'B0',
     slackBotUserId: 'U0',
   });
