@@ -55,7 +55,11 @@ export async function gateDebugRequest(
 
   let groupIds: string[];
   try {
-    groupIds = await groupsOf(request.requester.userId, deps.requesterGroups, deps.directory);
+    // No await when no rule names a user group: the common case stays on the ack's synchronous path.
+    groupIds =
+      deps.requesterGroups.length === 0
+        ? []
+        : await groupsOf(request.requester.userId, deps.requesterGroups, deps.directory);
   } catch (error) {
     deps.logger.warn({ err: error, requestId: request.id }, 'user-group lookup failed');
     await deps.audit.record(
@@ -84,7 +88,7 @@ export async function gateDebugRequest(
 
   let labels: Pick<TargetContext, 'namespaceLabels' | 'podLabels'> = {};
   try {
-    labels = (await deps.readTargetLabels?.(request)) ?? {};
+    if (deps.readTargetLabels) labels = await deps.readTargetLabels(request);
   } catch (error) {
     deps.logger.warn(
       { err: error, requestId: request.id },
@@ -108,7 +112,6 @@ async function groupsOf(
   groups: readonly string[],
   directory: ApproverDirectory,
 ): Promise<string[]> {
-  if (groups.length === 0) return [];
   const members = await Promise.all(groups.map((group) => directory.membersOf(group)));
   return groups.filter((_, index) => members[index]!.includes(userId));
 }

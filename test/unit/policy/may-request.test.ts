@@ -25,6 +25,20 @@ describe('mayRequest', () => {
     });
   });
 
+  it('answers the same question twice alike and a changed one afresh (the gate asks twice per request)', () => {
+    const req = request();
+    const everyone = defaultDebugPolicy();
+    const nobody = policy([]);
+    expect(mayRequest(alice, req, everyone).allowed).toBe(true);
+    expect(findAccessRule(alice, req, everyone, '')?.index).toBe(0);
+    expect(mayRequest(alice, req, nobody).allowed).toBe(false);
+    expect(findAccessRule(alice, req, nobody, '')).toBeUndefined();
+    const onlyBob = policy([{ users: ['U0BOB'] }]);
+    expect(mayRequest(alice, req, onlyBob).allowed).toBe(false);
+    expect(mayRequest({ ...alice, userId: 'U0BOB' }, req, onlyBob).allowed).toBe(true);
+    expect(mayRequest(alice, req, onlyBob).allowed).toBe(false);
+  });
+
   it('lets nobody request with an explicit empty rule list', () => {
     expect(mayRequest(alice, request(), policy([]))).toEqual({
       allowed: false,
