@@ -27,7 +27,7 @@ export function mayRequest(
   policy: DebugPolicy,
   target: { cluster?: string } = {},
 ): PolicyDecision {
-  const result = evaluateAccessOnce(requester, request, policy, target.cluster ?? '');
+  const result = evaluateAccess(requester, request, policy, target.cluster ?? '');
   return 'match' in result ? { allowed: true } : { allowed: false, reason: result.reason };
 }
 
@@ -38,7 +38,7 @@ export function findAccessRule(
   policy: DebugPolicy,
   cluster: string,
 ): AccessMatch | undefined {
-  const result = evaluateAccessOnce(requester, request, policy, cluster);
+  const result = evaluateAccess(requester, request, policy, cluster);
   return 'match' in result ? result.match : undefined;
 }
 
@@ -48,31 +48,6 @@ export function requesterGroupsInPolicy(policy: DebugPolicy): string[] {
 }
 
 const STEPS = ['user', 'channel', 'target', 'profile', 'image'] as const;
-
-// The gate asks mayRequest and then classifyRequest (via findAccessRule) about the same requester and
-// request objects; the second question reuses the first answer. One entry, compared by identity: the
-// inputs are never mutated, so the answer is the one evaluateAccess would give again.
-let last:
-  | { requester: RequesterContext; request: object; policy: DebugPolicy; cluster: string; result: Evaluation }
-  | undefined;
-
-function evaluateAccessOnce(
-  requester: RequesterContext,
-  request: Pick<DebugRequest, 'target' | 'image' | 'profile'>,
-  policy: DebugPolicy,
-  cluster: string,
-): Evaluation {
-  if (
-    last?.requester === requester &&
-    last.request === request &&
-    last.policy === policy &&
-    last.cluster === cluster
-  )
-    return last.result;
-  const result = evaluateAccess(requester, request, policy, cluster);
-  last = { requester, request, policy, cluster, result };
-  return result;
-}
 
 function evaluateAccess(
   requester: RequesterContext,

@@ -63,14 +63,19 @@ export function debugJobOptions(settings: { attempts: number; backoffMs: number 
   };
 }
 
-/** The job payload of an inbox stream entry (fields `id`, `data`), or undefined when it is not one. */
-export function parseInboxEntry(fields: string[]): DebugJobData | undefined {
-  const index = fields.indexOf('data');
-  if (index < 0 || index % 2 !== 0) return undefined;
+/** A job payload written as JSON (inbox entry, request claim), or undefined when it is not one. */
+export function parseJobPayload(json: string | null | undefined): DebugJobData | undefined {
+  if (!json) return undefined;
   try {
-    const parsed = debugJobSchema.safeParse(JSON.parse(fields[index + 1]!));
+    const parsed = debugJobSchema.safeParse(JSON.parse(json));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The job payload of an inbox stream entry (fields `id`, `data`), or undefined when it is not one. */
+export function parseInboxEntry(fields: string[]): DebugJobData | undefined {
+  const index = fields.indexOf('data');
+  return index < 0 || index % 2 !== 0 ? undefined : parseJobPayload(fields[index + 1]);
 }

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DebugRequest } from '../core/model.js';
 import type { CancelResult, RequestControl } from '../core/ports.js';
-import { type DebugJobData, debugJobSchema, inboxKeys } from './job-contract.js';
+import { type DebugJobData, debugJobSchema, inboxKeys, parseJobPayload } from './job-contract.js';
 
 /** Redis names shared by the front end (publisher) and every worker process (subscriber). */
 export function cancelKeys(prefix: string, queueName: string) {
@@ -38,15 +38,12 @@ export class RedisRequestControl implements RequestControl {
   }
 
   /** A request accepted but not yet moved into BullMQ: its claim holds the job payload. */
-  private async inInbox(requestId: string): Promise<unknown> {
-    const claim = await this.options.connection.get(
-      inboxKeys(this.options.prefix, this.options.queueName).claim(requestId),
+  private async inInbox(requestId: string): Promise<DebugJobData | undefined> {
+    return parseJobPayload(
+      await this.options.connection.get(
+        inboxKeys(this.options.prefix, this.options.queueName).claim(requestId),
+      ),
     );
-    try {
-      return claim ? JSON.parse(claim) : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   async cancel(requestId: string, byUserId: string): Promise<CancelResult> {
@@ -54,7 +51,7 @@ export class RedisRequestControl implements RequestControl {
     let job = await this.options.queue.getJob(requestId);
     if (!job) {
       // Still in the inbox: the flag stops it before it starts, wherever it is moved.
-      if (!debugJobSchema.safeParse(await this.inInbox(requestId)).success) return { status: 'not_found' };
+      if (!(await this.inInbox(requestId))) return { status: 'not_found' };
       await flag();
       // Moved (and perhaps started) between the two reads: it is handled like any job below.
       job = await this.options.queue.getJob(requestId);

@@ -25,7 +25,7 @@ describe('mayRequest', () => {
     });
   });
 
-  it('answers the same question twice alike and a changed one afresh (the gate asks twice per request)', () => {
+  it('answers a repeated question alike and a changed policy or requester afresh (the gate asks twice per request)', () => {
     const req = request();
     const everyone = defaultDebugPolicy();
     const nobody = policy([]);

@@ -146,7 +146,11 @@ describe('verifyIncomingRequest on a real HTTP server', () => {
   it('hands GET and HEAD requests (health checks) on unread', async () => {
     passed.length = 0;
     expect((await send('GET', '/healthz', {})).status).toBe(200);
-    expect(passed).toEqual([{ method: 'GET', url: '/healthz' }]);
+    expect((await send('HEAD', '/healthz', {})).status).toBe(200);
+    expect(passed).toEqual([
+      { method: 'GET', url: '/healthz' },
+      { method: 'HEAD', url: '/healthz' },
+    ]);
   });
 });
 
