@@ -1,9 +1,9 @@
+import { createSecretKey } from 'node:crypto';
 import { App, type AppOptions, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Logger } from '../core/ports.js';
 import { adaptLogger } from './adapt-logger.js';
 import type { SlackRetryConfig } from './create-slack-notifier.js';
 import { registerActionListeners } from './register-action-listeners.js';
-import { registerApprovalListeners } from './register-approval-listeners.js';
 import { registerCommandListeners } from './register-command-listeners.js';
 import { registerEventListeners } from './register-event-listeners.js';
 import { type SlackHttpServer, serveSlackHttp } from './serve-slack-http.js';
@@ -128,7 +128,6 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   const logging = options.logger ? { logger: options.logger } : {};
   registerEventListeners(app, { handlers: options.handlers, ...logging });
   registerActionListeners(app, { handlers: options.handlers, ...logging });
-  registerApprovalListeners(app, { handlers: options.handlers, ...logging });
 
   let server: SlackHttpServer | undefined;
 
@@ -141,7 +140,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     server = await serveSlackHttp({
       receiver,
       verify: {
-        signingSecret: options.signingSecret,
+        signingSecret: createSecretKey(Buffer.from(options.signingSecret)),
         bodyLimitBytes,
         maxFutureSkewSeconds: options.maxFutureSkewSeconds ?? 300,
       },

@@ -22,16 +22,21 @@ type Settled<T> =
   | { state: 'rejected'; error: unknown }
   | { state: 'pending' };
 
+/** The promise's outcome, or `pending` after `ms`: one timer and one reaction, no race. */
 function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Settled<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ state: 'pending' }), ms);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ state: 'pending' }), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ state: 'fulfilled', value });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        resolve({ state: 'rejected', error });
+      },
+    );
   });
-  const settled = promise.then(
-    (value): Settled<T> => ({ state: 'fulfilled', value }),
-    (error: unknown): Settled<T> => ({ state: 'rejected', error }),
-  );
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }
 
 function ephemeral(reply: SlackReply) {

@@ -10,8 +10,11 @@ const LOOKALIKES: Array<[RegExp, string]> = [
   [/[\u00A0\u2007\u202F]/g, ' '],
 ];
 
+const ANY_LOOKALIKE = new RegExp(LOOKALIKES.map(([pattern]) => pattern.source).join('|'));
+
 /** Replaces smart quotes with ASCII quotes and no-break spaces with spaces, so quoting works as typed. */
 export function normaliseTypedText(text: string): string {
+  if (!ANY_LOOKALIKE.test(text)) return text; // most commands: one scan instead of three
   let out = text;
   for (const [pattern, replacement] of LOOKALIKES) out = out.replace(pattern, replacement);
   return out;

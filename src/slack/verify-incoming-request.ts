@@ -1,11 +1,14 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 
 /** The front door's settings: who signs, how big a body may be, which timestamps are fresh. */
 export interface VerifyRequestOptions {
-  /** The Slack app's signing secret (HMAC-SHA256 key of `v0:{timestamp}:{body}`). */
-  signingSecret: string;
+  /**
+   * The Slack app's signing secret (HMAC-SHA256 key of `v0:{timestamp}:{body}`). A KeyObject made once
+   * (`createSecretKey`) spares each request the key's conversion: about a third of an HMAC here.
+   */
+  signingSecret: string | KeyObject;
   /** Bodies larger than this are refused with 413: a declared one unread, a streamed one when it passes it. */
   bodyLimitBytes: number;
   /** Oldest signing timestamp accepted (Slack's and Bolt's 5 minutes: a replay window, not more). */

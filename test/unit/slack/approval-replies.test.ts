@@ -1,11 +1,11 @@
 import type { BlockAction, BlockElementAction } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
+import { readApprovalClick } from '../../../src/slack/answer-approval-click.js';
 import {
   formatApprovers,
   formatGroupMention,
   mentionSlackUser,
 } from '../../../src/slack/format-approvers.js';
-import { readApprovalClick } from '../../../src/slack/register-approval-listeners.js';
 import {
   renderApprovalClickAnswer,
   renderApprovalPendingReply,

@@ -1,4 +1,11 @@
-import type { App, BlockAction, BlockElementAction, RespondFn, webApi } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  BlockElementAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+  webApi,
+} from '@slack/bolt';
 import { type ApprovalDecision, isApprovalId } from '../core/approval-model.js';
 import type { ApprovalCard } from '../core/describe-approval-card.js';
 import { toDebugError } from '../core/errors.js';
@@ -82,44 +89,42 @@ async function updateCardInPlace(
  * asks the handler, then updates the card in place and/or answers the clicker alone. A click that cannot
  * be read never reaches the handler.
  */
-export function registerApprovalListeners(app: App, options: ApprovalListenerOptions = {}): void {
+export async function answerApprovalClick(
+  { ack, body, action, client, respond, context }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs,
+  options: ApprovalListenerOptions,
+): Promise<void> {
   const { logger } = options;
-  app.action<BlockAction>(
-    { type: 'block_actions', action_id: APPROVAL_ACTION_PATTERN },
-    async ({ ack, body, action, client, respond, context }) => {
-      await ack();
-      const target = clickerTarget(body);
-      const tell = (text: string) =>
-        answerClicker(client, respond, target, renderApprovalClickAnswer(text), logger);
-      const click = readApprovalClick(body, action, context.teamId);
-      if ('problem' in click) {
-        logger?.warn({ userId: body.user.id, problem: click.problem }, 'approval click could not be read');
-        return tell(NOT_OURS);
-      }
-      const onApprovalDecision = options.handlers?.onApprovalDecision;
-      if (!onApprovalDecision) return tell(NOT_AVAILABLE);
+  await ack();
+  const target = clickerTarget(body);
+  const tell = (text: string) =>
+    answerClicker(client, respond, target, renderApprovalClickAnswer(text), logger);
+  const click = readApprovalClick(body, action, context.teamId);
+  if ('problem' in click) {
+    logger?.warn({ userId: body.user.id, problem: click.problem }, 'approval click could not be read');
+    return tell(NOT_OURS);
+  }
+  const onApprovalDecision = options.handlers?.onApprovalDecision;
+  if (!onApprovalDecision) return tell(NOT_AVAILABLE);
 
-      const { input } = click;
-      let answer: Awaited<ReturnType<typeof onApprovalDecision>>;
-      try {
-        answer = await onApprovalDecision(input);
-      } catch (thrown) {
-        const error = toDebugError(thrown);
-        logger?.error(
-          { err: error, code: error.code, approvalId: input.approvalId, decision: input.decision },
-          'approval decision handler failed',
-        );
-        return tell(error.userMessage);
-      }
-      if (answer.card && answer.card.approvalId !== input.approvalId) {
-        logger?.error(
-          { approvalId: input.approvalId, cardId: answer.card.approvalId },
-          'handler answered with the card of another approval; card left as it is',
-        );
-      } else if (answer.card) {
-        await updateCardInPlace(client, respond, input, answer.card, logger);
-      }
-      if (answer.ephemeral?.trim()) await tell(answer.ephemeral);
-    },
-  );
+  const { input } = click;
+  let answer: Awaited<ReturnType<typeof onApprovalDecision>>;
+  try {
+    answer = await onApprovalDecision(input);
+  } catch (thrown) {
+    const error = toDebugError(thrown);
+    logger?.error(
+      { err: error, code: error.code, approvalId: input.approvalId, decision: input.decision },
+      'approval decision handler failed',
+    );
+    return tell(error.userMessage);
+  }
+  if (answer.card && answer.card.approvalId !== input.approvalId) {
+    logger?.error(
+      { approvalId: input.approvalId, cardId: answer.card.approvalId },
+      'handler answered with the card of another approval; card left as it is',
+    );
+  } else if (answer.card) {
+    await updateCardInPlace(client, respond, input, answer.card, logger);
+  }
+  if (answer.ephemeral?.trim()) await tell(answer.ephemeral);
 }
