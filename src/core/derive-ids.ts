@@ -3,19 +3,23 @@ import type { DebugRequest } from './model.js';
 
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 
-function encode(bytes: Uint8Array, length: number): string {
+/** `length` letters of ALPHABET, one per digest byte (byte mod 32), from a hex digest. */
+function encode(hexDigest: string, length: number): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i]! % ALPHABET.length];
+  for (let i = 0; i < length; i++) {
+    out += ALPHABET[Number.parseInt(hexDigest.slice(2 * i, 2 * i + 2), 16) % ALPHABET.length];
+  }
   return out;
 }
 
 /**
  * Request id from the platform's delivery id (Slack `trigger_id` / `event_id`): the same delivery
  * always maps to the same id, so a redelivered command dedupes on the BullMQ job id.
- * Never all digits and never contains `:` (BullMQ custom id rules).
+ * Never all digits and never contains `:` (BullMQ custom id rules). The digest is taken as hex: a
+ * Buffer result costs an ArrayBuffer per call (about three times the hash itself on the ack path).
  */
 export function deriveRequestId(teamId: string, deliveryId: string): string {
-  return `r${encode(hash('sha256', `${teamId}\u0000${deliveryId}`, 'buffer'), 11)}`;
+  return `r${encode(hash('sha256', `${teamId}\u0000${deliveryId}`, 'hex'), 11)}`;
 }
 
 /** Ephemeral container name: a DNS-1123 label derived from the request id, so retries adopt, never duplicate. */
