@@ -21,8 +21,8 @@ export type EnqueueResult = { status: 'queued'; audited: boolean } | { status: '
  * Contract: at most one job per `request.id`, however often `enqueue` is called (deliveries are
  * at-least-once). Throws `DebugError('queue_unavailable')` quickly when the backend is down, never hangs.
  * Given `audit`, a new request's `requested` record may be written in the same step as the job (one
- * write per chat ack; `audited` says whether it was); a duplicate writes nothing. The caller records
- * what the queue did not.
+ * write per chat ack; `audited` says whether it was; it is stamped with `request.createdAt`); a
+ * duplicate writes nothing. The caller records what the queue did not.
  */
 export interface JobQueue {
   enqueue(request: DebugRequest, audit?: Omit<AuditRecord, 'at' | 'event'>): Promise<EnqueueResult>;

@@ -19,27 +19,29 @@ export interface BullJobQueueOptions {
 }
 
 /**
- * Claim, inbox entry and audit record in one script: a request id is claimed once (`SET NX`, value =
+ * Claim, audit record and inbox entry in one script: a request id is claimed once (`SET NX`, value =
  * the job payload, so a cancel can find a request not yet in BullMQ) and only a new claim writes the
- * entry (1) and, when ARGV[3] is not empty, its `requested` audit record. The audit write is a
- * `pcall`: Redis keeps a script's earlier writes when a later command fails, so a refused audit write
- * (an ACL, a wrong key type) must not turn a queued request into an error; it answers 2 and the
- * caller writes the record the ordinary way. The claim has no expiry while the request waits in the
- * inbox; the pump sets it when moving it.
+ * rest. When ARGV[3] is not empty it is the `requested` audit record: it goes to the audit stream and,
+ * when that write succeeded, rides along in the inbox entry (field `audit`) so the worker's pump puts
+ * its JSON-log copy out when it takes the request (1). The audit write is a `pcall`: Redis keeps a
+ * script's earlier writes when a later command fails, so a refused audit write (an ACL, a wrong key
+ * type) must not turn a queued request into an error; the entry is written without it and the answer
+ * is 2 (the caller writes the record the ordinary way). The claim has no expiry while the request
+ * waits in the inbox; the pump sets it when moving it.
  */
 const ENQUEUE_SCRIPT = `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then
   return 0
 end
+if ARGV[3] ~= '' then
+  local written = redis.pcall('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'r', ARGV[3])
+  if not (type(written) == 'table' and written.err) then
+    redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'data', ARGV[1], 'audit', ARGV[3])
+    return 1
+  end
+end
 redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'data', ARGV[1])
-if ARGV[3] == '' then
-  return 2
-end
-local written = redis.pcall('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'r', ARGV[3])
-if type(written) == 'table' and written.err then
-  return 2
-end
-return 1`;
+return 2`;
 const ENQUEUE_COMMAND = 'k8sDebugBotEnqueue';
 
 type EnqueueCommand = (
@@ -56,18 +58,26 @@ type EnqueueCommand = (
  * The front end's durable hand-off to the workers. `enqueue` is one Redis script (one round trip and
  * one write per chat ack, no BullMQ bookkeeping before it): the request id is claimed, the job payload
  * lands in the inbox stream and the `requested` audit record in the audit stream; each worker's inbox
- * pump (start-inbox-pump.ts) adds the job to BullMQ with the request id as job id. A duplicate delivery
- * finds the claim and writes nothing. `queue` is the BullMQ queue itself (job lookups for cancel and audit).
+ * pump (start-inbox-pump.ts) adds the job to BullMQ with the request id as job id and writes the
+ * record's JSON-log copy: the front end writes no log line for an accepted request (about a tenth of
+ * its handler's CPU on the chat ack). A duplicate delivery finds the claim and writes nothing. `queue`
+ * is the BullMQ queue itself (job lookups for cancel and audit).
  */
 export class BullJobQueue implements JobQueue {
   readonly queue: Queue<DebugJobData>;
+  readonly #queueConnection: Redis;
   readonly #keys: ReturnType<typeof inboxKeys>;
   readonly #enqueue: EnqueueCommand;
   readonly #auditStream: { key: string; maxLength: string };
 
   constructor(private readonly options: BullJobQueueOptions) {
+    // BullMQ loads its ~60 Lua scripts onto the connection it is given, and ioredis copies every script
+    // defined on a connection onto each auto-pipeline batch it builds (~70 µs a batch with BullMQ's, ~4
+    // with one). The queue object (job lookups for cancel and audit) gets a connection of its own, so
+    // the ack's hand-off batches stay lean.
+    this.#queueConnection = options.connection.duplicate();
     this.queue = new Queue<DebugJobData>(options.queueName, {
-      connection: options.connection,
+      connection: this.#queueConnection,
       prefix: options.prefix,
       defaultJobOptions: debugJobOptions(options),
     });
@@ -89,55 +99,60 @@ export class BullJobQueue implements JobQueue {
 
   async enqueue(request: DebugRequest, audit?: Omit<AuditRecord, 'at' | 'event'>): Promise<EnqueueResult> {
     const log = this.options.audit;
-    const stamped = audit && log ? log.stamp({ ...audit, event: 'requested' }) : undefined;
-    return withTimeout(this.options.timeoutMs ?? 2000, async () => {
-      const data: DebugJobData = { v: 1, request, state: {} };
-      const created = await this.#enqueue(
-        this.#keys.claim(request.id),
-        this.#keys.inbox,
-        this.#auditStream.key,
-        JSON.stringify(data),
-        request.id,
-        stamped?.entry ?? '',
-        this.#auditStream.maxLength,
-      );
-      if (created === 0) return { status: 'duplicate' } as const;
-      if (created === 2 || !stamped) return { status: 'queued', audited: false } as const;
-      log!.written(stamped.record);
-      return { status: 'queued', audited: true } as const;
-    });
+    // The `requested` record is stamped with the request's own time (one clock reading per ack).
+    const auditEntry =
+      audit && log ? log.stamp({ event: 'requested', ...audit }, request.createdAt).entry : '';
+    const data: DebugJobData = { v: 1, request, state: {} };
+    const written = this.#enqueue(
+      this.#keys.claim(request.id),
+      this.#keys.inbox,
+      this.#auditStream.key,
+      JSON.stringify(data),
+      request.id,
+      auditEntry,
+      this.#auditStream.maxLength,
+    );
+    const created = await withTimeout(this.options.timeoutMs ?? 2000, written);
+    if (created === 0) return { status: 'duplicate' };
+    return { status: 'queued', audited: created === 1 };
   }
 
   async close(): Promise<void> {
     await this.queue.close();
+    // BullMQ leaves a connection it was handed open.
+    this.#queueConnection.disconnect();
   }
 }
 
-async function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EnqueueTimeout(`enqueue timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work(), timeout]);
-  } catch (error) {
-    if (error instanceof EnqueueTimeout) {
-      throw new DebugError(
-        'queue_unavailable',
-        'The job queue (Redis) did not answer in time, so it is not known whether the request was queued. Watch this channel for its message before trying again.',
-        { retryable: true, cause: error },
-      );
-    }
-    throw new DebugError(
-      'queue_unavailable',
-      'The job queue (Redis) is unavailable right now, so nothing was run. Please try again in a minute.',
-      { retryable: true, cause: error },
+/** The script's answer, or a queue_unavailable DebugError when Redis refuses or is silent for `ms`. */
+function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new DebugError(
+            'queue_unavailable',
+            'The job queue (Redis) did not answer in time, so it is not known whether the request was queued. Watch this channel for its message before trying again.',
+            { retryable: true, cause: new Error(`enqueue timed out after ${ms} ms`) },
+          ),
+        ),
+      ms,
     );
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-class EnqueueTimeout extends Error {
-  override readonly name = 'EnqueueTimeout';
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(
+          new DebugError(
+            'queue_unavailable',
+            'The job queue (Redis) is unavailable right now, so nothing was run. Please try again in a minute.',
+            { retryable: true, cause: error },
+          ),
+        );
+      },
+    );
+  });
 }

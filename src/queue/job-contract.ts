@@ -79,3 +79,20 @@ export function parseInboxEntry(fields: string[]): DebugJobData | undefined {
   const index = fields.indexOf('data');
   return index < 0 || index % 2 !== 0 ? undefined : parseJobPayload(fields[index + 1]);
 }
+
+/**
+ * The `requested` audit record an inbox entry carries (field `audit`, written by the hand-off script
+ * with the record it put in the audit stream), for the pump's JSON-log copy; undefined when absent.
+ */
+export function inboxAuditRecord(fields: string[]): Record<string, unknown> | undefined {
+  const index = fields.indexOf('audit');
+  if (index < 0 || index % 2 !== 0) return undefined;
+  try {
+    const record: unknown = JSON.parse(fields[index + 1] ?? '');
+    return typeof record === 'object' && record !== null && !Array.isArray(record)
+      ? (record as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -25,7 +25,9 @@ export class RedisAuditLog implements AuditLog {
 
   async record(input: Omit<AuditRecord, 'at'>): Promise<void> {
     const { record, entry } = this.stamp(input);
-    this.written(record);
+    // Every record also goes to the JSON log, the fallback copy when the stream is lost. (A `requested`
+    // record written by the hand-off script is logged by the worker's inbox pump instead.)
+    this.options.logger.info({ audit: record }, 'audit');
     try {
       await this.options.connection.xadd(
         this.options.key,
@@ -44,16 +46,13 @@ export class RedisAuditLog implements AuditLog {
   /**
    * A timestamped record and its stream entry's value, for the caller to write (here, or in a script
    * with other keys): one JSON field `r` per entry, a third of the client CPU of one field per key and
-   * one line for a SIEM.
+   * one line for a SIEM. `at` defaults to now.
    */
-  stamp(input: Omit<AuditRecord, 'at'>): { record: AuditRecord; entry: string } {
-    const record: AuditRecord = { ...input, at: this.options.clock.now().toISOString() };
+  stamp(input: Omit<AuditRecord, 'at'>, at?: string): { record: AuditRecord; entry: string } {
+    // `at` first and the fields spread after it: on Node 20 (V8 11.3) a field added after a spread copy
+    // costs microseconds. `input` has no `at` of its own (its type leaves it out).
+    const record: AuditRecord = { at: at ?? this.options.clock.now().toISOString(), ...input };
     return { record, entry: JSON.stringify(record) };
-  }
-
-  /** Every record also goes to the JSON log, the fallback copy when the stream is lost. */
-  written(record: AuditRecord): void {
-    this.options.logger.info({ audit: record }, 'audit');
   }
 
   /** Newest first; filtered by request id when given. */

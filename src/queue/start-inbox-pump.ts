@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/ports.js';
-import { DEBUG_JOB_NAME, type DebugJobData, parseInboxEntry } from './job-contract.js';
+import { DEBUG_JOB_NAME, type DebugJobData, inboxAuditRecord, parseInboxEntry } from './job-contract.js';
 import { pruneInboxConsumers } from './prune-inbox-consumers.js';
 
 export interface InboxPumpOptions {
@@ -62,10 +62,11 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
   /** Moves what it can; returns how many entries stay pending for another try. */
   async function move(entries: StreamEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
-    const moves: Array<{ entryId: string; data: DebugJobData }> = [];
+    const moves: Array<{ entryId: string; data: DebugJobData; audit?: Record<string, unknown> }> = [];
     for (const [entryId, fields] of entries) {
       const data = fields ? parseInboxEntry(fields) : undefined;
-      if (data) moves.push({ entryId, data });
+      const audit = data && fields ? inboxAuditRecord(fields) : undefined;
+      if (data) moves.push(audit ? { entryId, data, audit } : { entryId, data });
       else if (fields) logger.error({ entryId }, 'malformed inbox entry dropped');
     }
     const done = new Set(entries.map(([id]) => id));
@@ -83,7 +84,11 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
         for (const move of moves) await moveAlone(move, toJob(move), done);
       }
     }
-    const claims = moves.filter((m) => done.has(m.entryId)).map((m) => keys.claim(m.data.request.id));
+    const moved = moves.filter((m) => done.has(m.entryId));
+    // The JSON-log copy of each `requested` record the front end wrote to the audit stream (it logs
+    // none itself); at least once, like the move.
+    for (const { audit } of moved) if (audit) logger.info({ audit }, 'audit');
+    const claims = moved.map((m) => keys.claim(m.data.request.id));
     if (done.size === 0) return entries.length;
     let tx = connection
       .multi()

@@ -8,6 +8,7 @@ import {
   createWorkerConnection,
   waitForRedis,
 } from '../../../src/queue/create-redis-connection.js';
+import { inboxAuditRecord } from '../../../src/queue/job-contract.js';
 import { RedisAuditLog } from '../../../src/queue/redis-audit-log.js';
 import { startDebugWorker } from '../../../src/queue/start-debug-worker.js';
 import { aDebugRequest, aSilentLogger, systemClock } from '../../helpers/builders.js';
@@ -45,12 +46,12 @@ describe('BullMQ queue and worker on the real Redis', () => {
     return queue;
   }
 
-  function makeAuditLog() {
+  function makeAuditLog(logged: Array<{ level: string; meta: object; msg: string }> = []) {
     return new RedisAuditLog({
       connection: producer,
       key: `${prefix}:audit`,
       maxLength: 100,
-      logger: aSilentLogger(),
+      logger: aSilentLogger(logged),
       clock: systemClock,
     });
   }
@@ -74,15 +75,21 @@ describe('BullMQ queue and worker on the real Redis', () => {
   }
 
   it("writes a new request's `requested` audit record with the job, once, and nothing for a redelivery", async () => {
-    const audit = makeAuditLog();
+    const logged: Array<{ level: string; meta: object; msg: string }> = [];
+    const audit = makeAuditLog(logged);
     const queue = makeQueue(1, audit);
     const request = aDebugRequest({ id: 'raudited' });
     const draft = { requestId: request.id, userId: 'U1', teamId: 'T1', digest: 'd'.repeat(64) };
     const results = await Promise.all(Array.from({ length: 5 }, () => queue.enqueue(request, draft)));
     expect(results.filter((r) => r.status === 'queued')).toEqual([{ status: 'queued', audited: true }]);
     const records = await audit.read({ requestId: request.id });
-    expect(records).toEqual([{ ...draft, event: 'requested', at: expect.any(String) }]);
+    // Stamped with the request's own time.
+    expect(records).toEqual([{ ...draft, event: 'requested', at: request.createdAt }]);
     expect(await inboxPayloads(prefix, 'debug')).toHaveLength(1);
+    // The record rides in the inbox entry for the pump's log line; the front end logs nothing for it.
+    const [entry] = await producer.xrange(`${prefix}:debug:inbox`, '-', '+');
+    expect(inboxAuditRecord(entry![1])).toEqual(records[0]);
+    expect(logged).toEqual([]);
   });
 
   it('still queues (and says the record is not written) when Redis refuses the audit write', async () => {
@@ -95,6 +102,9 @@ describe('BullMQ queue and worker on the real Redis', () => {
       audited: false,
     });
     expect(await inboxPayloads(prefix, 'debug')).toHaveLength(1);
+    // No record rides along: the caller writes (and logs) it the ordinary way.
+    const [entry] = await producer.xrange(`${prefix}:debug:inbox`, '-', '+');
+    expect(inboxAuditRecord(entry![1])).toBeUndefined();
     expect(await queue.enqueue(request, { requestId: request.id })).toEqual({ status: 'duplicate' });
   });
 

@@ -9,9 +9,10 @@ import {
   waitForRedis,
 } from '../../../src/queue/create-redis-connection.js';
 import { type DebugJobData, debugJobOptions, inboxKeys } from '../../../src/queue/job-contract.js';
+import { RedisAuditLog } from '../../../src/queue/redis-audit-log.js';
 import { RedisRequestControl } from '../../../src/queue/redis-request-control.js';
 import { type InboxPump, startInboxPump } from '../../../src/queue/start-inbox-pump.js';
-import { aDebugRequest, aSilentLogger } from '../../helpers/builders.js';
+import { aDebugRequest, aSilentLogger, systemClock } from '../../helpers/builders.js';
 import { deletePrefix, inboxPayloads, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
 
 const QUEUE = 'debug';
@@ -76,6 +77,38 @@ describe('inbox pump: accepted requests move from the inbox stream into BullMQ (
     expect(job?.opts).toMatchObject({ attempts: 2, backoff: { type: 'exponential', delay: 10 } });
     expect(job?.data).toEqual({ v: 1, request: aDebugRequest({ id: 'rearly1' }), state: {} });
     expect(await inboxPayloads(prefix, QUEUE)).toEqual([]);
+  });
+
+  it("writes the JSON-log copy of a moved request's `requested` record (the front end logs none)", async () => {
+    type Line = { level: string; meta: object; msg: string };
+    const frontLines: Line[] = [];
+    const pumpLines: Line[] = [];
+    const audit = new RedisAuditLog({
+      connection: producer,
+      key: `${prefix}:audit`,
+      maxLength: 100,
+      logger: aSilentLogger(frontLines),
+      clock: systemClock,
+    });
+    const audited = new BullJobQueue({
+      connection: producer,
+      queueName: QUEUE,
+      prefix,
+      attempts: 2,
+      backoffMs: 10,
+      audit,
+    });
+    cleanups.push(() => audited.close());
+    const request = aDebugRequest({ id: 'rlogged' });
+    await audited.enqueue(request, { requestId: request.id, userId: 'U1' });
+    await front.enqueue(aDebugRequest({ id: 'rplain' })); // no audit record: no line
+    pump({ logger: aSilentLogger(pumpLines) });
+    await waitForJobs(['rlogged', 'rplain']);
+    for (let i = 0; i < 100 && pumpLines.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const [record] = await audit.read({ requestId: request.id });
+    expect(record).toEqual({ event: 'requested', requestId: 'rlogged', userId: 'U1', at: request.createdAt });
+    expect(pumpLines).toEqual([{ level: 'info', meta: { audit: record }, msg: 'audit' }]);
+    expect(frontLines).toEqual([]);
   });
 
   it('takes over what a pump read and never moved (it died), and moves it once', async () => {
