@@ -26,8 +26,10 @@ export interface BullJobQueueOptions {
  * its JSON-log copy out when it takes the request (1). The audit write is a `pcall`: Redis keeps a
  * script's earlier writes when a later command fails, so a refused audit write (an ACL, a wrong key
  * type) must not turn a queued request into an error; the entry is written without it and the answer
- * is 2 (the caller writes the record the ordinary way). The claim has no expiry while the request
- * waits in the inbox; the pump sets it when moving it.
+ * is 2 (the caller writes the record the ordinary way). Should the inbox write itself fail (a
+ * misconfigured ACL or key type), the stream holds `requested` and the caller then records
+ * `queue_unavailable`. The claim has no expiry while the request waits in the inbox; the pump sets it
+ * when moving it.
  */
 const ENQUEUE_SCRIPT = `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then
@@ -118,9 +120,12 @@ export class BullJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
-    // BullMQ leaves a connection it was handed open.
-    this.#queueConnection.disconnect();
+    try {
+      await this.queue.close();
+    } finally {
+      // BullMQ leaves a connection it was handed open.
+      this.#queueConnection.disconnect();
+    }
   }
 }
 

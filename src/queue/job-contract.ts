@@ -74,10 +74,15 @@ export function parseJobPayload(json: string | null | undefined): DebugJobData |
   }
 }
 
+/** The value of a stream entry's field (names at even positions), or undefined. */
+function fieldOf(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
 /** The job payload of an inbox stream entry (fields `id`, `data`), or undefined when it is not one. */
 export function parseInboxEntry(fields: string[]): DebugJobData | undefined {
-  const index = fields.indexOf('data');
-  return index < 0 || index % 2 !== 0 ? undefined : parseJobPayload(fields[index + 1]);
+  return parseJobPayload(fieldOf(fields, 'data'));
 }
 
 /**
@@ -85,10 +90,10 @@ export function parseInboxEntry(fields: string[]): DebugJobData | undefined {
  * with the record it put in the audit stream), for the pump's JSON-log copy; undefined when absent.
  */
 export function inboxAuditRecord(fields: string[]): Record<string, unknown> | undefined {
-  const index = fields.indexOf('audit');
-  if (index < 0 || index % 2 !== 0) return undefined;
+  const json = fieldOf(fields, 'audit');
+  if (json === undefined) return undefined;
   try {
-    const record: unknown = JSON.parse(fields[index + 1] ?? '');
+    const record: unknown = JSON.parse(json);
     return typeof record === 'object' && record !== null && !Array.isArray(record)
       ? (record as Record<string, unknown>)
       : undefined;

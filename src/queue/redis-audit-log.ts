@@ -13,7 +13,9 @@ export interface RedisAuditLogOptions {
 
 /**
  * Audit trail in a capped Redis stream plus the JSON log. A Redis hiccup must not fail the request
- * flow, so a failed write is logged (the log line is the fallback record) and swallowed.
+ * flow, so a failed write is logged (the log line is the fallback record) and swallowed. The
+ * `requested` record of an accepted request is the exception: the hand-off script writes it with the
+ * job and the worker's inbox pump logs it when it takes the request (README, Architecture).
  */
 export class RedisAuditLog implements AuditLog {
   constructor(private readonly options: RedisAuditLogOptions) {}

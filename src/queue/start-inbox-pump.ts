@@ -85,9 +85,6 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
       }
     }
     const moved = moves.filter((m) => done.has(m.entryId));
-    // The JSON-log copy of each `requested` record the front end wrote to the audit stream (it logs
-    // none itself); at least once, like the move.
-    for (const { audit } of moved) if (audit) logger.info({ audit }, 'audit');
     const claims = moved.map((m) => keys.claim(m.data.request.id));
     if (done.size === 0) return entries.length;
     let tx = connection
@@ -97,6 +94,9 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
     // Claimed for good while waiting in the inbox; from now on for the dedupe window only.
     for (const claim of claims) tx = tx.expire(claim, claimTtlSeconds);
     await tx.exec();
+    // The JSON-log copy of each `requested` record the front end wrote to the audit stream (it logs
+    // none itself), once the entry is acknowledged: a move that is retried is not logged twice.
+    for (const { audit } of moved) if (audit) logger.info({ audit }, 'audit');
     return entries.length - done.size;
   }
 
