@@ -4,7 +4,7 @@
  * Goal (issue 2): p99(ours) / p99(bare) ≤ 1.25. The default 24,000 commands per server (≥ 2,000 asked)
  * make the p99 the 240th-slowest ack instead of the 20th: on a noisy 2-core machine one bad 500-request
  * round no longer sets it (12,000 gave ratios from 0.9 to 1.35 for the same code; 24,000 settle).
- * BENCH_ACK_REQUESTS overrides the count.
+ * BENCH_ACK_REQUESTS overrides the count; BENCH_ACK_AA=1 runs a second bare app in place of ours (A/A).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -133,7 +133,10 @@ export async function benchAckLatency(): Promise<{
 }> {
   const prefix = `bench-${randomUUID()}`;
   const servers = {} as Record<Kind, Server>;
-  for (const kind of KINDS) servers[kind] = await startServer(kind, prefix);
+  // BENCH_ACK_AA=1: a second bare app stands in for ours (an A/A run): the ratio this machine reports for
+  // two identical servers, i.e. the bench's own noise.
+  const aa = process.env.BENCH_ACK_AA === '1';
+  for (const kind of KINDS) servers[kind] = await startServer(aa && kind === 'ours' ? 'bare' : kind, prefix);
   try {
     // One keep-alive pool per server for the whole run, opened in the warm-up (as the load balancer in
     // front of a bot keeps its connections): a fresh pool per round made every round start with 50
@@ -184,7 +187,9 @@ export async function benchAckLatency(): Promise<{
       ratio: percentile(o, 99) / percentile(b, 99),
     };
     const cpuPerAck = (kind: Kind) => ((cpu[kind] / results[kind].length) * 1000).toFixed(3);
-    console.log(`ack latency, ${o.length} signed /debug commands each, concurrency ${CONCURRENCY}`);
+    console.log(
+      `ack latency, ${o.length} signed /debug commands each, concurrency ${CONCURRENCY}${aa ? ' — A/A run: "ours" is a second bare Bolt app' : ''}`,
+    );
     console.log(`  ours: p50 ${summary.p50[0].toFixed(2)} ms  p99 ${summary.p99[0].toFixed(2)} ms`);
     console.log(`  bare Bolt ack: p50 ${summary.p50[1].toFixed(2)} ms  p99 ${summary.p99[1].toFixed(2)} ms`);
     console.log(
