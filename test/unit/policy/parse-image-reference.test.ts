@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchImagePattern } from '../../../src/policy/check-image.js';
+import { checkImage, matchImagePattern } from '../../../src/policy/check-image.js';
 import {
   formatImageReference,
   type ImageReference,
@@ -85,5 +85,25 @@ describe('matchImagePattern', () => {
     ['busybox@sha256:*', 'busybox:1.36', false],
   ])('%s vs %s → %s', (pattern, image, expected) => {
     expect(matchImagePattern(pattern, parse(image))).toBe(expected);
+  });
+});
+
+describe('checkImage answers per policy object', () => {
+  const images = (allow: string[]) => ({ allow, requireDigest: false, denyLatest: true });
+
+  it('gives the same answer again, and each policy its own', () => {
+    const strict = images(['docker.io/library/alpine:*']);
+    const open = images(['docker.io/library/busybox:*']);
+    expect(checkImage('busybox:1.36', open)).toBeUndefined();
+    expect(checkImage('busybox:1.36', strict)).toMatch(/is not allowed here/);
+    expect(checkImage('busybox:1.36', open)).toBeUndefined();
+    expect(checkImage('busybox:1.36', strict)).toMatch(/is not allowed here/);
+    expect(checkImage('busybox', open)).toMatch(/has no tag/);
+  });
+
+  it('stays bounded: many distinct images still get right answers', () => {
+    const open = images(['docker.io/library/busybox:*']);
+    for (let i = 0; i < 1200; i++) expect(checkImage(`busybox:1.${i}`, open)).toBeUndefined();
+    expect(checkImage('alpine:3', open)).toMatch(/is not allowed here/);
   });
 });
