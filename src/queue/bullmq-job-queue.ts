@@ -61,8 +61,8 @@ type EnqueueCommand = (
  * one write per chat ack, no BullMQ bookkeeping before it): the request id is claimed, the job payload
  * lands in the inbox stream and the `requested` audit record in the audit stream; each worker's inbox
  * pump (start-inbox-pump.ts) adds the job to BullMQ with the request id as job id and writes the
- * record's JSON-log copy: the front end writes no log line for an accepted request (about a tenth of
- * its handler's CPU on the chat ack). A duplicate delivery finds the claim and writes nothing. `queue`
+ * record's JSON-log copy: the front end writes no log line for an accepted request (the line was ~15%
+ * of its handler's CPU, README Benchmarks). A duplicate delivery finds the claim and writes nothing. `queue`
  * is the BullMQ queue itself (job lookups for cancel and audit).
  */
 export class BullJobQueue implements JobQueue {
