@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HTTPModuleFunctions, type HTTPReceiver, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from '../core/ports.js';
+import { sampleRefusals } from './sample-refusals.js';
 import {
   refuseDeclaredOversize,
   type VerifyRequestOptions,
@@ -32,8 +33,7 @@ export interface SlackHttpServer {
  */
 export async function serveSlackHttp(options: SlackHttpOptions): Promise<SlackHttpServer> {
   const { receiver, verify } = options;
-  const refused = (status: number, problem?: string) =>
-    options.logger?.warn({ status, problem }, 'refused an HTTP request that is not a signed Slack request');
+  const refused = sampleRefusals(options.logger);
   const dispatch = (req: IncomingMessage, res: ServerResponse) => {
     try {
       receiver.requestListener(req, res);
