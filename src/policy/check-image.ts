@@ -1,11 +1,11 @@
-import { matchGlob } from './match-glob.js';
 import {
   type ImageReference,
   normaliseRegistry,
   parseImageReference,
   shortImageName,
   splitRegistry,
-} from './parse-image-reference.js';
+} from '../core/parse-image-reference.js';
+import { matchGlob } from './match-glob.js';
 import type { DebugPolicy } from './policy-schema.js';
 import { listForMessage, showValue } from './show-value.js';
 

@@ -1,8 +1,8 @@
 import type { RequesterContext } from '../core/approval-model.js';
 import type { DebugRequest, PolicyDecision } from '../core/model.js';
+import { parseImageReference } from '../core/parse-image-reference.js';
 import { matchImagePattern } from './check-image.js';
 import { findMatchingGlob } from './match-glob.js';
-import { parseImageReference } from './parse-image-reference.js';
 import type { AccessRule, DebugPolicy } from './policy-schema.js';
 import { listForMessage, showValue } from './show-value.js';
 

@@ -82,13 +82,13 @@ const CASES: BadInput[] = [
   {
     row: 14,
     text: 'web-1 -n shop --image UPPER:CASE -- ls',
-    says: /repository name must be lowercase/,
+    says: /repository names must be lower case/,
     audit: 'rejected_input',
   },
   {
     row: 14,
     text: `web-1 -n shop --image ${LONG_IMAGE} -- ls`,
-    says: /the image is \d{4} characters long; the limit is 512/,
+    says: /is not a valid image reference \(it is \d{4} characters long \(at most 512\)\)/,
     audit: 'rejected_input',
   },
   // Row 16: oversized commands.

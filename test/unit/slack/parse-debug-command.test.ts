@@ -217,15 +217,15 @@ describe('parseDebugCommand: row 14, image syntax', () => {
   });
 
   it.each([
-    ['UPPER:CASE', 'must be lowercase'],
-    ['ghcr.io/Acme/tool:1', 'must be lowercase'],
+    ['UPPER:CASE', 'repository names must be lower case'],
+    ['ghcr.io/Acme/tool:1', 'repository names must be lower case'],
     ['busybox:', 'not a valid image reference'],
     ['busybox@sha256:abc', 'not a valid image reference'],
-    ['busybox@sha256:' + 'a'.repeat(40), 'must have 64 hex characters'],
+    ['busybox@sha256:' + 'a'.repeat(40), 'the digest must look like sha256:<64 hex digits>'],
     ['-busybox', 'not a valid image reference'],
     ['"busy box"', 'whitespace'],
     ['busybox:' + 'x'.repeat(129), 'not a valid image reference'],
-    ['a'.repeat(2048), '2048 characters long; the limit is 512'],
+    ['a'.repeat(2048), 'it is 2048 characters long (at most 512)'],
     ['http://evil/x', 'not a valid image reference'],
   ])('refuses image #%#', (image, message) => {
     expect(errorOf(`web-1 --image ${image} -- ls`)).toContain(message);

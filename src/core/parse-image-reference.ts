@@ -99,7 +99,11 @@ export function normaliseRegistry(registry: string | undefined): string {
   return lower === 'index.docker.io' || lower === 'registry-1.docker.io' ? DOCKER_HUB : lower;
 }
 
+// An IPv6 literal in brackets, as the docker reference grammar allows (`[::1]:5000/tool`).
+const IPV6_REGISTRY = /^\[[a-fA-F0-9:]+\](?::[0-9]{1,5})?$/;
+
 function isValidRegistry(registry: string): boolean {
+  if (registry.startsWith('[')) return IPV6_REGISTRY.test(registry);
   const colon = registry.indexOf(':');
   const host = colon === -1 ? registry : registry.slice(0, colon);
   if (colon !== -1 && !PORT.test(registry.slice(colon + 1))) return false;
