@@ -1,5 +1,6 @@
 import type { RequesterContext } from '../../src/core/approval-model.js';
 import type { DebugRequest } from '../../src/core/model.js';
+import { type ImageReference, parseImageReference } from '../../src/core/parse-image-reference.js';
 import type { Logger } from '../../src/core/ports.js';
 
 /** Builder for requests: `aDebugRequest({ target: { … } })`. */
@@ -33,4 +34,14 @@ export const systemClock = { now: () => new Date() };
 /** Who asks, as the access rules see it: alice, in no user group, from the incident channel. */
 export function aRequesterContext(overrides: Partial<RequesterContext> = {}): RequesterContext {
   return { userId: 'U0ALICE', teamId: 'T0TEAM', groupIds: [], channelId: 'C0INCIDENT', ...overrides };
+}
+
+/** A sha256 image digest for tests. */
+export const AN_IMAGE_DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+
+/** The parsed reference of an image the test knows is valid. */
+export function aParsedImage(image: string): ImageReference {
+  const parsed = parseImageReference(image);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.reference;
 }

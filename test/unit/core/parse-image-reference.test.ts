@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatImageReference,
-  type ImageReference,
   parseImageReference,
   shortImageName,
 } from '../../../src/core/parse-image-reference.js';
-
-const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
-
-function parse(image: string): ImageReference {
-  const parsed = parseImageReference(image);
-  if (!parsed.ok) throw new Error(parsed.problem);
-  return parsed.reference;
-}
+import { AN_IMAGE_DIGEST, aParsedImage } from '../../helpers/builders.js';
 
 describe('parseImageReference', () => {
   it.each([
@@ -31,10 +23,10 @@ describe('parseImageReference', () => {
       'registry.example.com/a/b_c__d-e.f:T_1',
       'registry.example.com/a/b_c__d-e.f',
     ],
-    [`busybox@${DIGEST}`, `docker.io/library/busybox@${DIGEST}`, 'busybox'],
-    [`busybox:1.36@${DIGEST}`, `docker.io/library/busybox:1.36@${DIGEST}`, 'busybox'],
+    [`busybox@${AN_IMAGE_DIGEST}`, `docker.io/library/busybox@${AN_IMAGE_DIGEST}`, 'busybox'],
+    [`busybox:1.36@${AN_IMAGE_DIGEST}`, `docker.io/library/busybox:1.36@${AN_IMAGE_DIGEST}`, 'busybox'],
   ])('%s → %s', (image, full, short) => {
-    const reference = parse(image);
+    const reference = aParsedImage(image);
     expect(formatImageReference(reference)).toBe(full);
     expect(shortImageName(reference)).toBe(short);
   });

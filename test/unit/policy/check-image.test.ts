@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type ImageReference, parseImageReference } from '../../../src/core/parse-image-reference.js';
 import { checkImage, matchImagePattern } from '../../../src/policy/check-image.js';
-
-const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
-
-function parse(image: string): ImageReference {
-  const parsed = parseImageReference(image);
-  if (!parsed.ok) throw new Error(parsed.problem);
-  return parsed.reference;
-}
+import { AN_IMAGE_DIGEST, aParsedImage } from '../../helpers/builders.js';
 
 describe('matchImagePattern', () => {
   it.each([
     ['busybox', 'busybox:1.36', true],
-    ['busybox', `busybox@${DIGEST}`, true],
+    ['busybox', `busybox@${AN_IMAGE_DIGEST}`, true],
     ['busybox', 'library/busybox', true],
     ['busybox', 'busyboxx:1', false],
-    ['busybox:*', `busybox@${DIGEST}`, true],
+    ['busybox:*', `busybox@${AN_IMAGE_DIGEST}`, true],
     ['busybox:1.36', 'busybox:1.36', true],
     ['busybox:1.36', 'busybox:1.37', false],
     ['docker.io/library/busybox:*', 'busybox:1.36', true],
@@ -26,10 +18,10 @@ describe('matchImagePattern', () => {
     ['ghcr.io/acme/*', 'ghcr.io/acmex/tool:1', false],
     ['*/netshoot:*', 'nicolaka/netshoot:v0.13', true],
     ['*', 'quay.io/x/y:1', true],
-    [`busybox@${DIGEST}`, `busybox:1.36@${DIGEST}`, true],
+    [`busybox@${AN_IMAGE_DIGEST}`, `busybox:1.36@${AN_IMAGE_DIGEST}`, true],
     ['busybox@sha256:*', 'busybox:1.36', false],
   ])('%s vs %s → %s', (pattern, image, expected) => {
-    expect(matchImagePattern(pattern, parse(image))).toBe(expected);
+    expect(matchImagePattern(pattern, aParsedImage(image))).toBe(expected);
   });
 });
 
