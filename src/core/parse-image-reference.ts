@@ -27,6 +27,23 @@ const DIGEST = /^(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$
  * e.g. "repository names must be lower case".
  */
 export function parseImageReference(image: string): ParsedImage {
+  const known = remembered.get(image);
+  if (known) return known;
+  const parsed = parseUncached(image);
+  if (image.length <= MAX_IMAGE_CHARS) {
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(image, parsed);
+  }
+  return parsed;
+}
+
+// Parsed references by text (a pure function of it): the parser and the policy both read the image of
+// every chat command, and the same few images come back again and again. Bounded; results are shared,
+// so callers must not change them.
+const remembered = new Map<string, ParsedImage>();
+const MAX_REMEMBERED = 500;
+
+function parseUncached(image: string): ParsedImage {
   if (image === '') return fail('it is empty');
   if (image.length > MAX_IMAGE_CHARS)
     return fail(`it is ${image.length} characters long (at most ${MAX_IMAGE_CHARS})`);

@@ -56,3 +56,14 @@ describe('parseImageReference', () => {
     expect(performance.now() - started).toBeLessThan(100);
   });
 });
+
+describe('parseImageReference remembers what it read', () => {
+  it('answers the same text with the same result, and stays right past its bound', () => {
+    expect(parseImageReference('busybox:1.36')).toBe(parseImageReference('busybox:1.36'));
+    for (let i = 0; i < 1200; i++) expect(parseImageReference(`busybox:1.${i}`).ok).toBe(true);
+    expect(parseImageReference('UPPER:CASE')).toEqual({
+      ok: false,
+      problem: 'repository names must be lower case',
+    });
+  });
+});
