@@ -15,25 +15,6 @@ import { listForMessage, showValue } from './show-value.js';
  * Returns why not, or `undefined` when the image may be used.
  */
 export function checkImage(image: string, policy: DebugPolicy['images']): string | undefined {
-  let known = answers.get(policy);
-  if (!known) {
-    known = new Map();
-    answers.set(policy, known);
-  }
-  if (known.has(image)) return known.get(image);
-  const answer = decideImage(image, policy);
-  if (known.size >= MAX_REMEMBERED_IMAGES) known.clear();
-  known.set(image, answer);
-  return answer;
-}
-
-// The answer for each image, per images policy (the config's own object): a pure function of the two,
-// and the same few images come back request after request, while parsing and matching one costs ~10 µs
-// on the chat ack's path. Bounded; a policy object must not be changed after its first use.
-const answers = new WeakMap<DebugPolicy['images'], Map<string, string | undefined>>();
-const MAX_REMEMBERED_IMAGES = 500;
-
-function decideImage(image: string, policy: DebugPolicy['images']): string | undefined {
   const parsed = parseImageReference(image);
   if (!parsed.ok) {
     return `image ${showValue(image)} is not a valid image reference (${parsed.problem}); write it as [registry/]name:tag, e.g. busybox:1.36`;
